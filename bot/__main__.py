@@ -1,0 +1,5 @@
+"""Command line: `python -m bot [check|ask|chat|eval|run]`."""
+
+from bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Checks of the intents that need the matcher: coverage of the facts and conflicting examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answer import Responder
+from bot.matcher import Matcher
+from bot.model import Knowledge
+from bot.text import clean
+from bot.yaml_files import LineFinder, Problem
+
+
+def intent_problems(knowledge: Knowledge) -> list[Problem]:
+    """Facts no intent reaches, examples shared by two intents, examples matched to another intent."""
+    problems: list[Problem] = []
+    problems += _unreachable_facts(knowledge)
+    matcher = Matcher(knowledge)
+    responder = Responder(knowledge, matcher)
+    finders: dict[Path, LineFinder] = {}
+    owners: dict[str, str] = {}
+    for intent in knowledge.intents.values():
+        path = intent.file or Path("intents")
+        finder = finders.setdefault(path, LineFinder(path))
+        shown = _relative(path, knowledge.root)
+        for example in intent.examples:
+            line = finder.text(example)
+            key = clean(example)
+            first = owners.setdefault(key, intent.id)
+            if first != intent.id:
+                problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' also belongs to intent '{first}'"))
+                continue
+            if intent.reply:
+                continue
+            answer = responder.ask(example)
+            if answer.outcome != "answer" and not intent.slot:
+                got = ", ".join(s.intent for s in answer.suggestions) or "nothing"
+                problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is not answered "
+                                        f"(outcome {answer.outcome}, score {answer.score:.2f}; suggests {got})"))
+            elif answer.outcome == "answer" and answer.intent != intent.id:
+                problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is answered "
+                                        f"by intent '{answer.intent}'"))
+    return problems
+
+
+def _unreachable_facts(knowledge: Knowledge) -> list[Problem]:
+    reached = {f for i in knowledge.intents.values() for f in i.facts}
+    slots = {(i.slot, i.aspect) for i in knowledge.intents.values() if i.slot}
+    problems = []
+    for fact in knowledge.facts.values():
+        if fact.id in reached:
+            continue
+        if fact.aspect and any((knowledge.entities[e].type, fact.aspect) in slots for e in fact.entities):
+            continue
+        path = fact.file or knowledge.root / "data" / "facts"
+        problems.append(Problem(_relative(path, knowledge.root), LineFinder(path).item("id", fact.id),
+                                f"fact '{fact.id}' is reached by no intent"))
+    return problems
+
+
+def _relative(path: Path, root: Path) -> Path:
+    try:
+        return path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return path

@@ -1,0 +1,292 @@
+"""Match a question to an intent: answer, suggest, or abstain.
+
+The question is cleaned (`bot.text.clean`), entities are found (`bot.entities`), other words are
+spell-corrected against the intents' vocabulary (`bot.spelling`) and turned into terms (stems and
+concepts, `bot.text.Analyzer`). Each intent's examples went through the same steps when the index
+was built. A question is scored against each example by a weighted F1 of shared terms: weights are
+inverse intent frequencies, so rare words count and common ones barely do, and precision keeps a
+long question that merely shares common words from scoring high. For a slot intent ("is <country> a
+member?") the entity's words are replaced by the slot, so one intent serves every country.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+from rapidfuzz import fuzz
+
+from bot.entities import EntityFinder, Mention
+from bot.model import Entity, Intent, Knowledge
+from bot.spelling import closest
+from bot.text import Analyzer, clean
+
+Outcome = Literal["answer", "suggest", "abstain"]
+
+ANSWER_THRESHOLD = 0.62
+"""Score from which the best intent is answered outright."""
+SUGGEST_THRESHOLD = 0.32
+"""Score from which intents are offered as suggestions."""
+MARGIN = 0.06
+"""A best intent this close to a different runner-up is suggested, not answered, unless it is sure."""
+SURE = 0.85
+SMALLTALK_RATIO = 88
+MAX_SUGGESTIONS = 3
+SUGGESTION_FLOOR = 0.6
+"""A suggestion must score at least this share of the best one."""
+KEYWORD_PENALTY = 0.6
+UNKNOWN_SLOT_PENALTY = 0.9
+"""A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
+MAX_UNKNOWN_SLOT_TERMS = 6
+UNKNOWN_WEIGHT = 1.5
+"""A word no intent uses weighs this many times the rarest known word: a question about something
+the intents never mention is most likely about something the sources do not cover."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    intent: Intent
+    score: float
+    entities: tuple[Entity, ...] = ()
+    unknown_name: str | None = None
+    """A word in the slot's place that names nothing in the gazetteer ("is France a member?")."""
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], str | None]:
+        return self.intent.id, tuple(e.id for e in self.entities), self.unknown_name
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    question: str
+    outcome: Outcome
+    best: Candidate | None
+    """The answered candidate (outcome "answer"), else the closest one, if any."""
+    suggestions: tuple[Candidate, ...] = ()
+
+    @property
+    def score(self) -> float:
+        return self.best.score if self.best else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A text as the matcher sees it."""
+
+    words: tuple[str, ...]
+    terms: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    unknown: tuple[tuple[str, str], ...] = ()
+    """(word as typed, its term) for words found nowhere in the vocabulary."""
+
+
+@dataclass(slots=True)
+class _Example:
+    intent: int
+    terms: frozenset[str]
+    weight: float = 0.0
+
+
+@dataclass(slots=True)
+class _Index:
+    examples: list[_Example] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _slot_term(entity_type: str) -> str:
+    return "{" + entity_type + "}"
+
+
+def _interleave(parts: list[list[str]], separator: str) -> list[list[str]]:
+    joined: list[list[str]] = []
+    for number, part in enumerate(parts):
+        if number:
+            joined.append([separator])
+        joined.append(part)
+    return joined
+
+
+class Matcher:
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.analyzer = Analyzer(knowledge.language)
+        self.intents: list[Intent] = [i for i in knowledge.intents.values() if not i.reply]
+        self.smalltalk: list[Intent] = [i for i in knowledge.intents.values() if i.reply]
+        example_words = {w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split()}
+        self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
+        self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
+        self._spelling_choices = sorted(w for w in self.vocabulary if len(w) >= 4 and not w.isdigit())
+        self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
+        self._build_index()
+
+    # -- index -----------------------------------------------------------------------------------
+
+    def _build_index(self) -> None:
+        per_intent_terms: list[set[str]] = []
+        analysed: list[list[frozenset[str]]] = []
+        for intent in self.intents:
+            examples = []
+            for example in intent.examples:
+                terms = self.example_terms(example, intent)
+                examples.append(terms)
+            analysed.append(examples)
+            per_intent_terms.append(set().union(*examples))
+        document_frequency: dict[str, int] = defaultdict(int)
+        for terms in per_intent_terms:
+            for term in terms:
+                document_frequency[term] += 1
+        count = len(self.intents)
+        self._weights = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
+        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + count)
+        self._keyword_terms = [
+            [frozenset(self.example_terms(k, intent)) for k in intent.keywords] for intent in self.intents
+        ]
+        self._indices: dict[str | None, _Index] = defaultdict(_Index)
+        for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
+            index = self._indices[intent.slot]
+            for terms in examples:
+                number = len(index.examples)
+                index.examples.append(_Example(position, terms, sum(self.weight(t) for t in terms)))
+                for term in terms:
+                    index.postings[term].append(number)
+
+    def weight(self, term: str) -> float:
+        return self._weights.get(term, self._unknown_weight)
+
+    def example_terms(self, example: str, intent: Intent) -> frozenset[str]:
+        """An example's terms; in a slot intent, mentions of the slot's type become the slot."""
+        analysis = self.analyse(example, slot=intent.slot)
+        if not intent.slot:
+            return frozenset(analysis.terms)
+        slot = _slot_term(intent.slot)
+        of_slot_type = {f"@{m.entity.id}" for m in analysis.mentions if m.entity.type == intent.slot}
+        return frozenset(slot if t in of_slot_type else t for t in analysis.terms)
+
+    # -- analysis --------------------------------------------------------------------------------
+
+    def analyse(self, text: str, *, slot: str | None = None) -> Analysis:
+        """The terms of `text`; with `slot`, the placeholder "{slot}" in it is kept as a term."""
+        if slot:
+            parts = [clean(part).split() for part in text.split(_slot_term(slot))]
+            words = [w for part in _interleave(parts, _slot_term(slot)) for w in part]
+        else:
+            words = clean(text).split()
+        if not self.analyzer.is_courtesy_only(words):
+            words = [w for w in words if w not in self.analyzer.courtesy]
+        mentions = self._finder.find(words)
+        tokens: list[str] = []
+        unknown: list[tuple[str, str]] = []
+        position = 0
+        for mention in mentions:
+            tokens.extend(self._correct(words[position:mention.start], unknown))
+            tokens.append(f"@{mention.entity.id}")
+            position = mention.end
+        tokens.extend(self._correct(words[position:], unknown))
+        terms = self.analyzer.terms(tokens)
+        unknown_terms = tuple((word, term) for word, term in unknown)
+        return Analysis(tuple(words), tuple(dict.fromkeys(terms)), tuple(mentions), unknown_terms)
+
+    def _correct(self, words: Iterable[str], unknown: list[tuple[str, str]]) -> list[str]:
+        corrected = []
+        for word in words:
+            if word in self.vocabulary or word.isdigit() or word.startswith("{"):
+                corrected.append(word)
+                continue
+            replacement = closest(word, self._spelling_choices)
+            if replacement is None:
+                unknown.extend((word, term) for term in self.analyzer.terms([word]))
+                corrected.append(word)
+            else:
+                corrected.append(replacement)
+        return corrected
+
+    # -- matching --------------------------------------------------------------------------------
+
+    def match(self, question: str) -> Match:
+        analysis = self.analyse(question)
+        if not analysis.words:
+            return Match(question, "abstain", None)
+        smalltalk = self._smalltalk(analysis)
+        candidates = self._rank(analysis)
+        if smalltalk is not None and (not candidates or smalltalk.score >= candidates[0].score):
+            return Match(question, "answer", smalltalk)
+        if not candidates or candidates[0].score < SUGGEST_THRESHOLD:
+            return Match(question, "abstain", candidates[0] if candidates else None)
+        best = candidates[0]
+        runner_up = next((c for c in candidates[1:] if c.intent.id != best.intent.id), None)
+        close_call = runner_up is not None and best.score - runner_up.score < MARGIN and best.score < SURE
+        if best.score >= ANSWER_THRESHOLD and not close_call:
+            return Match(question, "answer", best)
+        floor = max(SUGGEST_THRESHOLD, best.score * SUGGESTION_FLOOR)
+        suggestions = tuple(c for c in candidates if c.score >= floor and c.unknown_name is None)[:MAX_SUGGESTIONS]
+        if not suggestions:
+            return Match(question, "abstain", best)
+        return Match(question, "suggest", best, suggestions)
+
+    def _smalltalk(self, analysis: Analysis) -> Candidate | None:
+        if not self._smalltalk_examples or len(analysis.words) > 8:
+            return None
+        text = " ".join(analysis.words)
+        content = [w for w in analysis.words if w not in self.analyzer.stopwords and w not in self.analyzer.courtesy]
+        scorer = fuzz.token_set_ratio if not content else fuzz.ratio
+        best_score, best_intent = 0.0, None
+        for example, intent in self._smalltalk_examples:
+            score = scorer(text, example)
+            if score > best_score:
+                best_score, best_intent = score, intent
+        if best_intent is None or best_score < SMALLTALK_RATIO:
+            return None
+        return Candidate(best_intent, best_score / 100)
+
+    def _rank(self, analysis: Analysis) -> list[Candidate]:
+        """Candidates best first, at most one per (intent, entities)."""
+        by_type: dict[str, list[Entity]] = defaultdict(list)
+        for mention in analysis.mentions:
+            if mention.entity not in by_type[mention.entity.type]:
+                by_type[mention.entity.type].append(mention.entity)
+        terms = list(analysis.terms)
+        candidates: dict[tuple, Candidate] = {}
+        self._score(terms, self._indices.get(None), (), None, candidates)
+        for entity_type, entities in by_type.items():
+            ids = {f"@{e.id}" for e in entities}
+            slot = _slot_term(entity_type)
+            variant = list(dict.fromkeys(slot if t in ids else t for t in terms))
+            self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates)
+        if len(analysis.unknown) == 1 and not analysis.mentions and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
+            word, term = analysis.unknown[0]
+            for entity_type in self._indices:
+                if entity_type is None or entity_type in by_type:
+                    continue
+                variant = [_slot_term(entity_type) if t == term else t for t in terms]
+                self._score(variant, self._indices[entity_type], (), word, candidates)
+        return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
+
+    def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
+               unknown_name: str | None, out: dict[tuple, Candidate]) -> None:
+        if index is None or not terms:
+            return
+        weights = {t: self.weight(t) for t in terms}
+        total = sum(weights.values())
+        matched: dict[int, float] = defaultdict(float)
+        for term, weight in weights.items():
+            for number in index.postings.get(term, ()):
+                matched[number] += weight
+        best: dict[int, float] = {}
+        for number, shared in matched.items():
+            example = index.examples[number]
+            precision, recall = shared / total, shared / example.weight
+            score = 2 * precision * recall / (precision + recall)
+            if score > best.get(example.intent, 0.0):
+                best[example.intent] = score
+        term_set = frozenset(terms)
+        for position, score in best.items():
+            keywords = self._keyword_terms[position]
+            if keywords and not any(k <= term_set for k in keywords):
+                score *= KEYWORD_PENALTY
+            if unknown_name is not None:
+                score *= UNKNOWN_SLOT_PENALTY
+            candidate = Candidate(self.intents[position], round(score, 4), entities, unknown_name)
+            if candidate.score > out.get(candidate.key, candidate).score or candidate.key not in out:
+                out[candidate.key] = candidate

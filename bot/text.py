@@ -1,0 +1,112 @@
+"""Text normalization shared by the intents' examples and users' questions.
+
+`clean` turns any text into lowercase ASCII-ish words separated by single spaces; `Analyzer`
+turns cleaned words into the terms the matcher compares: stems, with synonyms mapped to concepts
+and words that carry no meaning dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from bot.model import Language
+
+MAX_CHARS = 500
+"""Only the first characters of a message are matched: no question is longer, and matching time
+must not grow with the length of what is pasted."""
+MAX_WORDS = 60
+
+_COMMAND = re.compile(r"^\s*/[a-z0-9_]+(@[a-z0-9_]+)?\b")
+_MENTION = re.compile(r"(?<![\w@])@[a-z0-9_]{3,}")
+_NEGATION = re.compile(r"n['’]t\b")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_APOSTROPHE = re.compile(r"['’`´]")
+_NOT_WORD = re.compile(r"[^\w]+|_")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def _fold_char(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Mn", "Me"):
+        return ""
+    if category in ("Cc", "Cf", "Zl", "Zp", "Zs"):
+        return " "
+    return char
+
+
+def fold(text: str) -> str:
+    """NFKC, casefold, accents removed, control and zero-width characters turned into spaces."""
+    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(_fold_char(c) for c in decomposed))
+
+
+def clean(text: str) -> str:
+    """Folded text with a leading /command (/ask, /ask@bot), @mentions and punctuation removed."""
+    text = fold(text)
+    text = _COMMAND.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    text = _NEGATION.sub(" not", text)
+    text = _POSSESSIVE.sub("", text)
+    text = _APOSTROPHE.sub("", text)
+    return " ".join(_NOT_WORD.sub(" ", text).split()[:MAX_WORDS])
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+class Analyzer:
+    """Turns cleaned words into matching terms, using the project's `Language`."""
+
+    def __init__(self, language: Language) -> None:
+        self.stopwords = frozenset(clean(w) for w in language.stopwords)
+        self.courtesy = frozenset(clean(w) for w in language.courtesy)
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self._words: dict[str, str] = {}
+        for concept, phrases in language.synonyms.items():
+            for phrase in phrases:
+                words = tuple(clean(phrase).split())
+                if len(words) == 1:
+                    self._words[stem(words[0])] = concept
+                elif words:
+                    self._phrases[words] = concept
+        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self.vocabulary_words = frozenset(
+            {w for phrase in self._phrases for w in phrase} | self.stopwords | self.courtesy
+            | {w for phrases in language.synonyms.values() for p in phrases for w in clean(p).split()}
+        )
+
+    def terms(self, words: list[str]) -> list[str]:
+        """Matching terms of cleaned words: synonym phrases and words become concepts, stopwords
+        go, other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are."""
+        terms: list[str] = []
+        i = 0
+        while i < len(words):
+            for length in range(min(self._longest_phrase, len(words) - i), 1, -1):
+                concept = self._phrases.get(tuple(words[i:i + length]))
+                if concept:
+                    terms.append(concept)
+                    i += length
+                    break
+            else:
+                word = words[i]
+                i += 1
+                if word[0] in "@{":
+                    terms.append(word)
+                elif word in self.stopwords:
+                    continue
+                else:
+                    stemmed = stem(word)
+                    terms.append(self._words.get(stemmed, stemmed))
+        return terms
+
+    def is_courtesy_only(self, words: list[str]) -> bool:
+        content = [w for w in words if w not in self.stopwords]
+        return bool(content) and all(w in self.courtesy for w in content)
