@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.answer import Responder
 from bot.matcher import Matcher
-from bot.model import Knowledge
+from bot.model import Intent, Knowledge
 from bot.text import clean
 from bot.yaml_files import LineFinder, Problem
 
@@ -32,15 +32,33 @@ def intent_problems(knowledge: Knowledge) -> list[Problem]:
                 continue
             if intent.reply:
                 continue
+            expected = None
+            if intent.slot:
+                filled = _with_entity(example, intent, knowledge)
+                if filled is None:
+                    continue
+                example, entity_id = filled
+                expected = responder.answer_intent(intent.id, entity_id)
             answer = responder.ask(example)
             if answer.outcome != "answer" and not intent.slot:
                 got = ", ".join(s.intent for s in answer.suggestions) or "nothing"
                 problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is not answered "
                                         f"(outcome {answer.outcome}, score {answer.score:.2f}; suggests {got})"))
-            elif answer.outcome == "answer" and answer.intent != intent.id:
+            elif answer.outcome == "answer" and answer.intent != intent.id and (
+                    expected is None or answer.text != expected.text):
                 problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is answered "
                                         f"by intent '{answer.intent}'"))
     return problems
+
+
+def _with_entity(example: str, intent: Intent, knowledge: Knowledge) -> tuple[str, str] | None:
+    """A slot intent's example with its placeholder filled by the first entity the intent can
+    answer for, and that entity's id."""
+    entity = next((e for e in knowledge.entities.values()
+                   if e.type == intent.slot and knowledge.fact_about(e.id, intent.aspect or "")), None)
+    if entity is None:
+        return None
+    return example.replace("{" + (intent.slot or "") + "}", entity.name), entity.id
 
 
 def _unreachable_facts(knowledge: Knowledge) -> list[Problem]:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 from bot.model import Language
 
@@ -27,7 +27,7 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 
-_stemmer = snowballstemmer.stemmer("english")
+_stemmer = Stemmer.Stemmer("english")
 
 
 def _fold_char(char: str) -> str:
@@ -39,9 +39,15 @@ def _fold_char(char: str) -> str:
     return char
 
 
+_ASCII_CONTROLS = {code: " " for code in range(32)} | {127: " "}
+
+
 def fold(text: str) -> str:
     """NFKC, casefold, accents removed, control and zero-width characters turned into spaces."""
-    text = unicodedata.normalize("NFKC", text[:MAX_CHARS]).casefold()
+    text = text[:MAX_CHARS]
+    if text.isascii():
+        return text.translate(_ASCII_CONTROLS).lower()
+    text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return unicodedata.normalize("NFC", "".join(_fold_char(c) for c in decomposed))
 

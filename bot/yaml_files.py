@@ -121,17 +121,24 @@ class LineFinder:
             self._lines = path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError):
             self._lines = []
+        self._by_key: dict[str, dict[str, list[int]]] = {}
 
     def item(self, key: str, value: str, *, occurrence: int = 1) -> int | None:
         """Line of the `occurrence`-th `key: value` entry (1-based), e.g. an item's `id:`."""
-        pattern = re.compile(rf"^\s*(-\s+)?{re.escape(key)}:\s*['\"]?{re.escape(value)}['\"]?\s*(#.*)?$")
-        seen = 0
-        for number, line in enumerate(self._lines, 1):
-            if pattern.match(line):
-                seen += 1
-                if seen == occurrence:
-                    return number
-        return None
+        lines = self._entries(key).get(value, [])
+        return lines[occurrence - 1] if len(lines) >= occurrence else None
+
+    def _entries(self, key: str) -> dict[str, list[int]]:
+        """Lines of every `key: value` entry, by value; built once per key."""
+        if key not in self._by_key:
+            pattern = re.compile(rf"^\s*(?:-\s+)?{re.escape(key)}:\s*['\"]?(.*?)['\"]?\s*(?:#.*)?$")
+            entries: dict[str, list[int]] = {}
+            for number, line in enumerate(self._lines, 1):
+                found = pattern.match(line)
+                if found:
+                    entries.setdefault(found.group(1), []).append(number)
+            self._by_key[key] = entries
+        return self._by_key[key]
 
     def nth_list_item(self, index: int) -> int | None:
         """Line where the `index`-th (0-based) top-level or nested list item starts."""

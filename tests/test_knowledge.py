@@ -156,7 +156,8 @@ def test_quote_not_verbatim_names_file_and_line(knowledge_copy: Path) -> None:
 def test_quote_comparison_forgives_only_invisible_differences(knowledge_copy: Path, knowledge: Knowledge) -> None:
     path = _first_fact_file(knowledge_copy)
     quote_line = _first_match(path, r'^\s+quote: ".{20,}"$')
-    spaced = quote_line.replace(" ", "   ")
+    prefix, _, quoted = quote_line.partition("quote: ")
+    spaced = prefix + "quote: " + quoted.replace(" ", "   ").replace("'", "’")
     _replace_once(path, quote_line, spaced)
     reloaded = load_knowledge(knowledge_copy, use_cache=False)
     assert reloaded.quotes_verified == knowledge.quotes_verified

@@ -1,0 +1,179 @@
+"""Understanding questions: normalization, entities, the three outcomes, and odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import Responder
+from bot.matcher import Matcher
+from bot.model import Knowledge
+from bot.text import clean
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge: Knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+@pytest.fixture(scope="module")
+def responder(knowledge: Knowledge, matcher: Matcher) -> Responder:
+    return Responder(knowledge, matcher)
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        ("/ask@SCO_Summit_Bot  Who ATTENDED?", "who attended"),
+        ("/ask who attended", "who attended"),
+        ("@sco_summit_bot who attended", "who attended"),
+        ("Erdoğan’s speech", "erdogan speech"),
+        ("Türkiye didn't come", "turkiye did not come"),
+        ("wh\u200bo at\u0000tended", "wh o at tended"),
+        ("ＳＣＯ　members", "sco members"),
+        ("<b>members</b> *of* `sco`", "b members b of sco"),
+    ],
+)
+def test_clean(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    ("question", "entity"),
+    [
+        ("is turky a member", "turkey"),
+        ("is türkiye a member of the sco", "turkey"),
+        ("did erdogan come", "erdogan"),
+        ("did the turkish president come", "erdogan"),
+        ("are the emirates in the sco", "uae"),
+        ("what did zhaparov say", "zhaparov"),
+        ("what did japarov say", "zhaparov"),
+        ("what did xi jinpin say", "xi"),
+        ("who is guteres", "guterres"),
+        ("what is the regional anti terrorist structure", "rats"),
+    ],
+)
+def test_entities_found_with_aliases_and_typos(matcher: Matcher, question: str, entity: str) -> None:
+    found = [m.entity.id for m in matcher.analyse(question).mentions]
+    assert entity in found
+
+
+@pytest.mark.parametrize("word", ["iraq", "mali", "the", "summit", "members"])
+def test_short_or_common_words_are_not_taken_for_entities(matcher: Matcher, word: str) -> None:
+    assert [m.entity.id for m in matcher.analyse(word).mentions] == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather in astana tomorrow",
+        "who won the football world cup",
+        "tell me a joke",
+        "what is the population of kazakhstan",
+        "who is the US president",
+        "how much did the summit cost",
+        "what is the capital of france",
+        "recommend a good restaurant in almaty",
+        "what is bitcoin trading at",
+        "who will win the next election in india",
+    ],
+)
+def test_out_of_scope_is_never_answered_with_a_fact(responder: Responder, question: str) -> None:
+    answer = responder.ask(question)
+    assert not (answer.outcome == "answer" and answer.citations), (answer.intent, answer.score)
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [("is france a member of the sco?", "France"), ("is japan an sco member", "Japan")],
+)
+def test_entity_unknown_to_the_sources_gets_an_honest_decline(responder: Responder, question: str, name: str) -> None:
+    answer = responder.ask(question)
+    assert answer.outcome == "abstain"
+    assert answer.citations == ()
+    assert name in (answer.message or "")
+
+
+def test_entity_without_the_asked_fact_is_declined_for_that_entity(responder: Responder, knowledge: Knowledge) -> None:
+    country = next(e for e in knowledge.entities.values()
+                   if e.type == "country" and knowledge.fact_about(e.id, "status") is None)
+    answer = responder.ask(f"is {country.name} a member of the sco?")
+    assert answer.outcome == "abstain" and answer.citations == ()
+    assert country.name in (answer.message or "")
+
+
+def test_slot_answer_uses_the_named_entity(responder: Responder, knowledge: Knowledge) -> None:
+    answer = responder.ask("is turkey a member?")
+    assert answer.outcome == "answer" and answer.entity == "turkey"
+    assert knowledge.fact_about("turkey", "status").answer in (answer.text or "")
+
+
+def test_two_entities_are_both_answered(responder: Responder, knowledge: Knowledge) -> None:
+    answer = responder.ask("did xi and putin attend?")
+    assert answer.outcome == "answer"
+    for person in ("xi", "putin"):
+        assert knowledge.fact_about(person, "attendance").answer in (answer.text or "")
+
+
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "thanks a lot", "thank you so much", "help"])
+def test_small_talk_gets_a_friendly_reply_without_sources(responder: Responder, greeting: str) -> None:
+    answer = responder.ask(greeting)
+    assert answer.outcome == "answer" and answer.text and answer.citations == ()
+
+
+def test_greeting_before_a_question_does_not_hide_the_question(responder: Responder) -> None:
+    plain = responder.ask("is turkey a member of the sco?")
+    polite = responder.ask("hi! is turkey a member of the sco? thanks")
+    assert (polite.outcome, polite.intent, polite.entity) == (plain.outcome, plain.intent, plain.entity)
+
+
+def test_middle_confidence_offers_distinct_suggestions(responder: Responder) -> None:
+    answer = responder.ask("turkey?")
+    assert answer.outcome in ("suggest", "answer")
+    if answer.outcome == "suggest":
+        keys = [(s.intent, s.entity) for s in answer.suggestions]
+        assert 2 <= len(keys) <= 3 and len(set(keys)) == len(keys)
+        assert all(s.question for s in answer.suggestions)
+
+
+ODD_INPUTS = [
+    "",
+    "   \n\t ",
+    "x" * 10_000,
+    "who attended " * 800,
+    "🙂🙂🙂",
+    "🇰🇿?",
+    "Кто участвовал в саммите?",
+    "上合组织峰会在哪里举行",
+    "من حضر القمة؟",
+    "\u200b\u200c\u200d\ufeff",
+    "\x00\x01\x02 members",
+    "<script>alert(1)</script>",
+    "**bold** _italic_ [link](http://example.com)",
+    "/ask",
+    "/ask@sco_summit_bot",
+    "@sco_summit_bot",
+    "?!?!",
+    "1234567890",
+]
+
+
+@pytest.mark.parametrize("text", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
+def test_odd_input_never_raises_and_is_never_a_confident_fact(responder: Responder, text: str) -> None:
+    answer = responder.ask(text)
+    assert answer.outcome in ("answer", "suggest", "abstain")
+    if answer.outcome == "answer" and text.strip(" \n\t\u200b\u200c\u200d\ufeff"):
+        assert "attended" in text or "members" in text, (text[:40], answer.intent)
+
+
+def test_matching_time_does_not_grow_with_input_length(matcher: Matcher) -> None:
+    """Not a timing test: the work done is bounded, shown by the capped analysis."""
+    short = matcher.analyse("who attended the summit")
+    long = matcher.analyse("who attended the summit " + "and also many other words " * 2000)
+    assert len(long.words) <= 60 and len(short.words) == 4
+
+
+def test_examples_of_other_intents_do_not_reward_long_chatter(responder: Responder) -> None:
+    chatter = ("my cousin told me yesterday that the summit food in the capital was great and the "
+               "weather was hot and everyone was happy and the music was loud")
+    answer = responder.ask(chatter)
+    assert not (answer.outcome == "answer" and answer.citations)
