@@ -47,9 +47,8 @@ class Responder:
     def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None) -> None:
         self.knowledge = knowledge
         self.matcher = matcher or Matcher(knowledge)
-        self.popular = tuple(
-            Suggestion(i.id, None, i.question) for i in knowledge.intents.values() if i.popular
-        )
+        ranked = sorted((i for i in knowledge.intents.values() if i.popular), key=lambda i: i.popular)
+        self.popular = tuple(Suggestion(i.id, None, i.question) for i in ranked)
 
     def ask(self, question: str) -> Answer:
         return self.compose(self.matcher.match(question))

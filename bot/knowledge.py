@@ -428,10 +428,11 @@ class _Loader:
                         f"{where} has {len(examples)} example questions; at least 6 are needed")
         if None in (intent_id, question):
             return None
-        popular = fields.get("popular", False)
-        if not isinstance(popular, bool):
-            self.report(path, finder.key("popular", after=line) or line, f"{where}: 'popular' must be true or false")
-            popular = False
+        popular = fields.get("popular", 0)
+        if isinstance(popular, bool) or not isinstance(popular, int) or popular < 0:
+            self.report(path, finder.key("popular", after=line) or line,
+                        f"{where}: 'popular' must be a rank (1 for the first example question)")
+            popular = 0
         if slot is not None and question is not None and "{name}" not in question:
             self.report(path, finder.key("question", after=line) or line,
                         f"{where}: a slot intent's question must contain {{name}}")

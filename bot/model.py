@@ -78,8 +78,9 @@ class Intent:
     slot: str | None = None
     aspect: str | None = None
     reply: str | None = None
-    popular: bool = False
-    """Offered as an example question (/start, declines, an empty inline query)."""
+    popular: int = 0
+    """Rank (1 first) among the example questions offered by /start, declines and an empty inline
+    query; 0 for intents not offered."""
     unanswered: str | None = None
     """For a slot intent: what to say when the sources say nothing of the entity ({name})."""
     file: Path | None = None

@@ -31,7 +31,7 @@ import socketserver
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -39,7 +39,7 @@ from typing import Any, Literal, get_args
 from urllib.parse import parse_qsl, urlsplit
 
 JSON = dict[str, Any]
-FaultKind = Literal["429", "502", "504", "timeout", "drop", "403", "400-chat-not-found"]
+FaultKind = Literal["429", "502", "504", "timeout", "late", "drop", "403", "400-chat-not-found"]
 _Reply = tuple[int, str, bytes]  # status, content type, body
 
 DEFAULT_USER_ID = 1001
@@ -59,6 +59,19 @@ _ENTITY_PATTERNS = (
     ("bot_command", re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w/@])")),
     ("mention", re.compile(r"(?<![\w@/])@[A-Za-z0-9_]{5,32}(?!\w)")),
 )
+_HTML_TAG = re.compile(r"<(/?)([^\s>]*)([^>]*)>")
+_HTML_CHARREF = re.compile(r"&(?:(lt|gt|amp|quot)|#(\d+)|#x([0-9a-fA-F]+));")
+_HTML_ENTITY_TYPES = {
+    **dict.fromkeys(("b", "strong"), "bold"),
+    **dict.fromkeys(("i", "em"), "italic"),
+    **dict.fromkeys(("u", "ins"), "underline"),
+    **dict.fromkeys(("s", "strike", "del"), "strikethrough"),
+    **dict.fromkeys(("tg-spoiler", "span"), "spoiler"),
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+}
 _CHAT_ACTIONS = frozenset(
     "typing upload_photo record_video upload_video record_voice upload_voice upload_document "
     "choose_sticker find_location record_video_note upload_video_note".split()
@@ -344,8 +357,11 @@ class FakeBotApi:
     ) -> None:
         """Fail the next ``times`` calls of ``method``.
 
-        ``"timeout"`` holds the request ``delay`` seconds (longer than PTB's default
-        5 s read timeout) and then drops the connection without executing the call.
+        ``"timeout"`` holds the request ``delay`` seconds (make it longer than the client's
+        read timeout; PTB's default is 5 s) and then drops the connection without executing
+        the call. ``"late"`` executes the call (the message is sent) but answers only after
+        ``delay`` seconds, when the client has given up. ``"drop"`` closes the connection
+        at once without executing the call.
         """
         if kind not in get_args(FaultKind):
             raise ValueError(f"unknown fault kind {kind!r}; use one of {get_args(FaultKind)}")
@@ -389,26 +405,32 @@ class FakeBotApi:
             params = _decode_params(content_type, body, parts.query)
         except ValueError as exc:
             return _ApiError(400, f"Bad Request: can't parse request: {exc}").reply()
-        arrived = time.time()
+        call = Call(method, params, time.time())
         with self._cond:
             faults = self._faults.get(method.lower())
             fault = faults.pop(0) if faults else None
-            if fault:
-                self._record(Call(method, params, arrived, failed=fault.kind))
-        if fault:
+        if fault and fault.kind != "late":
+            with self._cond:
+                self._record(replace(call, failed=fault.kind))
             return self._fault_reply(fault)
         with self._cond:
-            try:
-                result = self._methods.get(method.lower(), lambda p: True)(params)
-                answer = json.dumps({"ok": True, "result": result}).encode()
-            except _ApiError as exc:
-                self._record(Call(method, params, arrived, error=exc.description))
-                return exc.reply()
-            except Exception as exc:  # a bug in the fake: make it visible to the test
-                self._record(Call(method, params, arrived, error=repr(exc)))
-                return _ApiError(500, f"Internal Server Error: fake bot API: {exc!r}").reply()
-            self._record(Call(method, params, arrived, result=result))
-        return 200, "application/json", answer
+            reply, call = self._execute(call)
+            self._record(replace(call, failed=fault.kind) if fault else call)
+        if fault:
+            self._stopping.wait(fault.delay)
+        return reply
+
+    def _execute(self, call: Call) -> tuple[_Reply, Call]:
+        """Run a Bot API method: its answer, and the call with its outcome."""
+        try:
+            result = self._methods.get(call.method.lower(), lambda p: True)(call.params)
+            answer = json.dumps({"ok": True, "result": result}).encode()
+        except _ApiError as exc:
+            return exc.reply(), replace(call, error=exc.description)
+        except Exception as exc:  # a bug in the fake: make it visible to the test
+            error = _ApiError(500, f"Internal Server Error: fake bot API: {exc!r}")
+            return error.reply(), replace(call, error=error.description)
+        return (200, "application/json", answer), replace(call, result=result)
 
     def _record(self, call: Call) -> None:
         self._calls.append(call)
@@ -506,10 +528,7 @@ class FakeBotApi:
 
     def _send_message(self, params: JSON) -> JSON:
         chat = self._writable_chat(params.get("chat_id"))
-        text = params.get("text")
-        content = self._text_content(text, params)
-        if "parse_mode" not in params and _utf16_len(text) > 4096:
-            raise _ApiError(400, "Bad Request: message is too long")
+        content = _text_content(params)
         reply_to = self._reply_target(chat, params)
         if reply_to:
             content["reply_to_message"] = reply_to
@@ -520,7 +539,7 @@ class FakeBotApi:
             return True
         old = self._editable_message(params)
         new = {k: v for k, v in old.items() if k not in ("entities", "reply_markup")}
-        new |= self._text_content(params.get("text"), params) | _inline_markup(params)
+        new |= _text_content(params) | _inline_markup(params)
         return self._replace_message(old, new)
 
     def _edit_message_reply_markup(self, params: JSON) -> JSON | bool:
@@ -577,13 +596,6 @@ class FakeBotApi:
         if status == "left":
             raise _ApiError(403, f"Forbidden: bot is not a member of the {chat['type']} chat")
         return chat
-
-    def _text_content(self, text: object, params: JSON) -> JSON:
-        if not isinstance(text, str) or not text.strip():
-            raise _ApiError(400, "Bad Request: message text is empty")
-        if "parse_mode" in params:  # formatting is not parsed: keep the text as sent
-            return {"text": text}
-        return _text_and_entities(text, params.get("entities"))
 
     def _reply_target(self, chat: JSON, params: JSON) -> JSON | None:
         reply = params.get("reply_parameters")
@@ -801,12 +813,14 @@ class FakeBotApi:
         chat_id: int = DEFAULT_GROUP_ID,
         bot_id: int = 5550001,
         bot_username: str = "other_helper_bot",
+        via_bot: bool = False,
     ) -> JSON:
-        """Another bot writes in a group."""
+        """Another bot writes in a group; with ``via_bot`` a user posts through its inline mode."""
         with self._cond:
             other = self.user(bot_id, "Other Bot", bot_username, is_bot=True)
-            content = _text_and_entities(text, None)
-            message = self._new_message(self._group_chat(chat_id), other, **content)
+            sender = self.user(DEFAULT_USER_ID) if via_bot else other
+            content = _text_and_entities(text, None) | ({"via_bot": other} if via_bot else {})
+            message = self._new_message(self._group_chat(chat_id), sender, **content)
             return self.push_update({"message": message})
 
     def callback_query(
@@ -995,6 +1009,79 @@ def _without_reply(message: JSON) -> JSON:
 
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def _text_content(params: JSON) -> JSON:
+    """The text and entities of a message to send, checked like Telegram does."""
+    text = params.get("text")
+    if not isinstance(text, str):
+        raise _ApiError(400, "Bad Request: message text is empty")
+    mode = str(params.get("parse_mode") or "").lower()
+    if mode == "html":
+        content = _parse_html(text)
+    elif mode:  # Markdown is not parsed: the text is kept as sent
+        content = {"text": text}
+    else:
+        content = _text_and_entities(text, params.get("entities"))
+    if not content["text"].strip():
+        raise _ApiError(400, "Bad Request: message text is empty")
+    if _utf16_len(content["text"]) > 4096:
+        raise _ApiError(400, "Bad Request: message is too long")
+    return content
+
+
+def _parse_html(html: str) -> JSON:
+    """Telegram's HTML parse mode: plain text and entities, or its 400 error."""
+    text, entities, open_tags = "", [], []
+    position = 0
+    while (start := html.find("<", position)) >= 0:
+        text += _unescape(html[position:start])
+        tag = _HTML_TAG.match(html, start)
+        where = f"at byte offset {len(html[:start].encode())}"
+        if tag is None:
+            raise _unparsable(f"Unclosed start tag {where}")
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if not closing:
+            if name not in _HTML_ENTITY_TYPES:
+                raise _unparsable(f'Unsupported start tag "{name}" {where}')
+            open_tags.append((name, attributes, _utf16_len(text)))
+        elif not open_tags:
+            raise _unparsable(f"Unexpected end tag {where}")
+        else:
+            opened, attributes, offset = open_tags.pop()
+            if name and name != opened:
+                raise _unparsable(
+                    f'Unmatched end tag {where}, expected "</{opened}>", found "</{name}>"'
+                )
+            entities.append(_html_entity(opened, attributes, offset, _utf16_len(text) - offset))
+        position = tag.end()
+    if open_tags:
+        raise _unparsable(f'Can\'t find end tag corresponding to start tag "{open_tags[-1][0]}"')
+    text += _unescape(html[position:])
+    entities = sorted((e for e in entities if e["length"]), key=lambda e: e["offset"])
+    return {"text": text} | ({"entities": entities} if entities else {})
+
+
+def _html_entity(tag: str, attributes: str, offset: int, length: int) -> JSON:
+    entity = {"type": _HTML_ENTITY_TYPES[tag], "offset": offset, "length": length}
+    if tag == "blockquote" and "expandable" in attributes:
+        entity["type"] = "expandable_blockquote"
+    if tag == "a":
+        href = re.search(r"href\s*=\s*[\"']?([^\"'\s>]*)", attributes)
+        entity["url"] = _unescape(href.group(1)) if href else ""
+    return entity
+
+
+def _unescape(html: str) -> str:
+    """Decode the character references Telegram knows; others stay as they are."""
+    named = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+    return _HTML_CHARREF.sub(
+        lambda m: named[m[1]] if m[1] else chr(int(m[2]) if m[2] else int(m[3], 16)), html
+    )
+
+
+def _unparsable(reason: str) -> _ApiError:
+    return _ApiError(400, f"Bad Request: can't parse entities: {reason}")
 
 
 def _text_and_entities(text: str, entities: list[JSON] | None) -> JSON:

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fake_bot_api import DEFAULT_GROUP_ID, DEFAULT_USER_ID, FakeBotApi
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from telegram.request import HTTPXRequest
@@ -46,6 +46,11 @@ def call(client: httpx.Client, api: FakeBotApi, method: str, **params: Any) -> d
     """POST like PTB does: form-encoded, non-string values JSON-encoded."""
     form = {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
     return client.post(api.method_url(method), data=form).json()
+
+
+def send_with_keyboard(client: httpx.Client, api: FakeBotApi, text: str) -> dict[str, Any]:
+    params = {"chat_id": DEFAULT_USER_ID, "text": text, "reply_markup": KEYBOARD}
+    return call(client, api, "sendMessage", **params)
 
 
 def bot_for(api: FakeBotApi, read_timeout: float = 5) -> Bot:
@@ -82,7 +87,7 @@ def test_params_are_decoded_from_form_and_multipart(
     api: FakeBotApi, client: httpx.Client
 ) -> None:
     api.private_message("hi")
-    sent = call(client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="123", reply_markup=KEYBOARD)
+    sent = send_with_keyboard(client, api, "123")
     assert sent["result"]["text"] == "123" and sent["result"]["reply_markup"] == KEYBOARD
     assert api.calls_to("sendMessage")[0].params == {
         "chat_id": DEFAULT_USER_ID,
@@ -114,9 +119,11 @@ def test_send_message_ids_replies_and_errors(api: FakeBotApi, client: httpx.Clie
     )["result"]
     second = call(client, api, "sendMessage", chat_id=DEFAULT_GROUP_ID, text="in Astana")
     private = call(client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="hi")["result"]
-    assert (first["message_id"], second["result"]["message_id"], private["message_id"]) == (2, 3, 2)
+    assert first["message_id"] == 2 and second["result"]["message_id"] == 3
+    assert private["message_id"] == 2  # message ids count per chat
     assert first["reply_to_message"]["text"] == "/ask когда саммит?"
-    assert first["from"]["username"] == "sco_summit_bot" and first["chat"]["id"] == DEFAULT_GROUP_ID
+    assert first["from"]["username"] == "sco_summit_bot"
+    assert first["chat"]["id"] == DEFAULT_GROUP_ID
 
     def error(**params: Any) -> str:
         return call(client, api, "sendMessage", **params)["description"]
@@ -129,8 +136,32 @@ def test_send_message_ids_replies_and_errors(api: FakeBotApi, client: httpx.Clie
         "Bad Request: message to be replied not found"
     )
     lenient = missing | {"allow_sending_without_reply": True}
-    sent = call(client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="x", reply_parameters=lenient)
+    sent = call(
+        client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="x", reply_parameters=lenient
+    )
     assert "reply_to_message" not in sent["result"]
+
+
+def test_html_parse_mode_is_parsed_like_telegram(api: FakeBotApi, client: httpx.Client) -> None:
+    api.private_message("hi")
+
+    def send(text: str, parse_mode: str = "HTML") -> dict[str, Any]:
+        params = {"chat_id": DEFAULT_USER_ID, "text": text, "parse_mode": parse_mode}
+        return call(client, api, "sendMessage", **params)
+
+    sent = send('<b>Астана</b>, 3&lt;4 &amp; <a href="https://sco.int/?a=1&amp;b=2">SCO</a>')
+    assert sent["result"]["text"] == "Астана, 3<4 & SCO"
+    assert sent["result"]["entities"] == [
+        {"type": "bold", "offset": 0, "length": 6},
+        {"type": "text_link", "offset": 14, "length": 3, "url": "https://sco.int/?a=1&b=2"},
+    ]
+    assert send("<b>bold <i>both</b></i>")["description"] == (
+        "Bad Request: can't parse entities: Unmatched end tag at byte offset 15, "
+        'expected "</i>", found "</b>"'
+    )
+    for broken in ("a < b > c", "<br>", "<b>open", "close</b>", "<b></b>"):
+        assert send(broken)["error_code"] == 400, broken
+    assert send("*x*", "MarkdownV2")["result"]["text"] == "*x*"  # Markdown is not parsed
 
 
 def test_long_poll_waits_for_an_update(api: FakeBotApi, client: httpx.Client) -> None:
@@ -145,10 +176,8 @@ def test_long_poll_waits_for_an_update(api: FakeBotApi, client: httpx.Client) ->
     assert [u["message"]["text"] for u in updates] == ["late"]
 
     started = time.monotonic()
-    assert call(client, api, "getUpdates", offset=updates[0]["update_id"] + 1, timeout=0.2)[
-        "result"
-    ] == []
-    assert time.monotonic() - started >= 0.2
+    empty = call(client, api, "getUpdates", offset=updates[0]["update_id"] + 1, timeout=0.2)
+    assert empty["result"] == [] and time.monotonic() - started >= 0.2
     assert api.pending_updates == []
 
 
@@ -166,7 +195,9 @@ def test_offset_limit_and_allowed_updates(api: FakeBotApi, client: httpx.Client)
 
 def test_second_poller_and_webhook_conflict(api: FakeBotApi, client: httpx.Client) -> None:
     answers: list[dict[str, Any]] = []
-    first = threading.Thread(target=lambda: answers.append(call(client, api, "getUpdates", timeout=5)))
+    first = threading.Thread(
+        target=lambda: answers.append(call(client, api, "getUpdates", timeout=5))
+    )
     first.start()
     eventually(lambda: api.pending_polls == 1)
     assert call(client, api, "getUpdates")["result"] == []
@@ -212,7 +243,7 @@ def test_injected_updates_are_valid_ptb_updates(api: FakeBotApi, client: httpx.C
     api.user(DEFAULT_USER_ID, first_name="Aigerim", username="aigerim", language_code="kk")
     private = api.private_message("/start")
     user = private["message"]["from"]
-    sent = call(client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="Hi", reply_markup=KEYBOARD)
+    sent = send_with_keyboard(client, api, "Hi")
     api.group_message("Who organises it?")
     group = api.group_message("@sco_summit_bot who?", reply_to_message=1)
     updates = [
@@ -225,9 +256,17 @@ def test_injected_updates_are_valid_ptb_updates(api: FakeBotApi, client: httpx.C
         api.sticker_message(chat_id=DEFAULT_GROUP_ID),
         api.photo_message(caption="/ask about this"),
         api.message_from_bot("beep"),
+        api.message_from_bot("an inline result", via_bot=True),
         api.my_chat_member(-100777, "administrator", title="Press"),
         api.push_update(
-            {"poll_answer": {"poll_id": "7", "user": user, "option_ids": [0], "option_persistent_ids": ["a"]}}
+            {
+                "poll_answer": {
+                    "poll_id": "7",
+                    "user": user,
+                    "option_ids": [0],
+                    "option_persistent_ids": ["a"],
+                }
+            }
         ),
     ]
     ids = [u["update_id"] for u in updates]
@@ -236,18 +275,25 @@ def test_injected_updates_are_valid_ptb_updates(api: FakeBotApi, client: httpx.C
     for update in parsed:
         assert update.effective_message is None or update.effective_message.api_kwargs == {}
     aigerim = parsed[0].effective_user
-    assert (aigerim.id, aigerim.first_name, aigerim.language_code) == (DEFAULT_USER_ID, "Aigerim", "kk")
+    assert (aigerim.id, aigerim.first_name, aigerim.language_code) == (
+        DEFAULT_USER_ID,
+        "Aigerim",
+        "kk",
+    )
     assert parsed[0].effective_chat.id == DEFAULT_USER_ID
     assert parsed[1].message.reply_to_message.message_id == 1
-    assert parsed[3].callback_query.message.reply_markup.inline_keyboard[0][0].callback_data == "more"
+    [[button]] = parsed[3].callback_query.message.reply_markup.inline_keyboard
+    assert button.callback_data == "more"
     assert parsed[7].message.caption_entities[0].type == "bot_command"
     assert parsed[8].effective_user.is_bot
-    assert parsed[9].my_chat_member.new_chat_member.status == "administrator"
+    assert parsed[9].message.via_bot.username == "other_helper_bot"
+    assert not parsed[9].effective_user.is_bot
+    assert parsed[10].my_chat_member.new_chat_member.status == "administrator"
 
 
 def test_edits_follow_telegram_rules(api: FakeBotApi, client: httpx.Client) -> None:
     api.private_message("/start")
-    sent = call(client, api, "sendMessage", chat_id=DEFAULT_USER_ID, text="v1", reply_markup=KEYBOARD)
+    sent = send_with_keyboard(client, api, "v1")
     target = {"chat_id": DEFAULT_USER_ID, "message_id": sent["result"]["message_id"]}
 
     same = call(client, api, "editMessageText", text="v1", reply_markup=KEYBOARD, **target)
@@ -258,10 +304,12 @@ def test_edits_follow_telegram_rules(api: FakeBotApi, client: httpx.Client) -> N
     assert markup["result"]["reply_markup"] == KEYBOARD
     assert [m["text"] for m in api.messages(DEFAULT_USER_ID)] == ["/start", "v2"]
 
-    not_ours = call(client, api, "editMessageText", text="x", chat_id=DEFAULT_USER_ID, message_id=1)
-    assert not_ours["description"] == "Bad Request: message can't be edited"
-    gone = call(client, api, "editMessageText", text="x", chat_id=DEFAULT_USER_ID, message_id=9)
-    assert gone["description"] == "Bad Request: message to edit not found"
+    def edit_error(message_id: int) -> str:
+        params = {"chat_id": DEFAULT_USER_ID, "message_id": message_id}
+        return call(client, api, "editMessageText", text="x", **params)["description"]
+
+    assert edit_error(1) == "Bad Request: message can't be edited"
+    assert edit_error(9) == "Bad Request: message to edit not found"
 
 
 def test_commands_queries_and_membership(api: FakeBotApi, client: httpx.Client) -> None:
@@ -275,10 +323,10 @@ def test_commands_queries_and_membership(api: FakeBotApi, client: httpx.Client) 
     assert bad["description"] == "Bad Request: BOT_COMMAND_INVALID"
 
     query_id = api.inline_query("astana")["inline_query"]["id"]
-    assert call(client, api, "answerInlineQuery", inline_query_id=query_id, results=[])["ok"]
-    assert call(client, api, "answerInlineQuery", inline_query_id=query_id, results=[])[
-        "description"
-    ].startswith("Bad Request: query is too old")
+    answers = [call(client, api, "answerInlineQuery", inline_query_id=query_id, results=[])]
+    answers.append(call(client, api, "answerInlineQuery", inline_query_id=query_id, results=[]))
+    assert answers[0]["ok"]
+    assert answers[1]["description"].startswith("Bad Request: query is too old")
 
     api.group_message("hi")
     assert call(client, api, "sendChatAction", chat_id=DEFAULT_GROUP_ID, action="typing")["ok"]
@@ -357,6 +405,7 @@ async def test_real_ptb_bot_round_trip(api: FakeBotApi) -> None:
         ("403", Forbidden),
         ("400-chat-not-found", BadRequest),
         ("timeout", TimedOut),
+        ("late", TimedOut),
     ],
 )
 async def test_faults_raise_ptb_errors(
@@ -368,11 +417,13 @@ async def test_faults_raise_ptb_errors(
         api.fail_next("sendMessage", kind, retry_after=2, delay=1)  # type: ignore[arg-type]
         with pytest.raises(error) as raised:
             await bot.send_message(DEFAULT_USER_ID, "answer")
-        assert (raised.type is TimedOut) == (kind == "timeout")
+        assert (raised.type is TimedOut) == (kind in ("timeout", "late"))
         if kind == "429":
             assert raised.value.retry_after == dtm.timedelta(seconds=2)
         assert (await bot.send_message(DEFAULT_USER_ID, "again")).text == "again"
     assert [c.failed for c in api.calls_to("sendMessage", include_failed=True)] == [kind, None]
+    sent = [m["text"] for m in api.messages(DEFAULT_USER_ID)]
+    assert sent == (["hi", "answer", "again"] if kind == "late" else ["hi", "again"])
 
 
 @pytest.mark.asyncio
@@ -396,4 +447,5 @@ async def test_application_polls_the_fake(api: FakeBotApi) -> None:
         await app.updater.stop()
         await app.stop()
     assert answer.params == {"chat_id": DEFAULT_USER_ID, "text": "ASTANA"}
+    assert [c.method for c in api.calls][:3] == ["getMe", "deleteWebhook", "getUpdates"]
     assert api.pending_updates == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 
 from bot.answer import Answer
 from bot.model import Citation, Source
@@ -12,11 +12,16 @@ MESSAGE_LIMIT = 4096
 ELLIPSIS = "…"
 
 
+def escape(text: str) -> str:
+    """Text made safe for Telegram HTML: &, < and > escaped (quotes need no escaping in text)."""
+    return _escape(text, quote=False)
+
+
 def citation_html(citation: Citation) -> str:
     source = citation.source
     credit = escape(attribution(citation))
     if source.url:
-        credit = f'<a href="{escape(source.url, quote=True)}">{credit}</a>'
+        credit = f'<a href="{_escape(source.url, quote=True)}">{credit}</a>'
     return f"<blockquote>{escape(citation.quote)}</blockquote>\n— {credit}"
 
 
@@ -55,7 +60,7 @@ def sources_html(sources: list[Source]) -> str:
     for number, source in enumerate(sources, 1):
         title = escape(source.title)
         if source.url:
-            title = f'<a href="{escape(source.url, quote=True)}">{title}</a>'
+            title = f'<a href="{_escape(source.url, quote=True)}">{title}</a>'
         credit = ", ".join(escape(p) for p in (source.publisher, source.author, source.date_text) if p)
         lines.append(f"{number}. {title}\n    {credit}")
     return "\n\n".join(lines)
