@@ -22,7 +22,7 @@ SOURCE_FIELDS = {"id": True, "publisher": True, "title": True, "author": False, 
 FACT_FIELDS = {"id": True, "topic": True, "answer": True, "citations": True, "entities": False,
                "aspect": False}
 CITATION_FIELDS = {"source": True, "quote": True}
-ENTITY_FIELDS = {"id": True, "name": True, "aliases": False}
+ENTITY_FIELDS = {"id": True, "name": True, "aliases": False, "context": False}
 INTENT_FIELDS = {"id": True, "question": True, "examples": True, "facts": False, "keywords": False,
                  "slot": False, "aspect": False, "reply": False, "unanswered": False, "popular": False}
 LANGUAGE_FIELDS = {"stopwords": True, "courtesy": True, "synonyms": True}
@@ -241,7 +241,11 @@ class _Loader:
                     if owner != entity_id:
                         self.report(path, self._finder(path).text(alias, after=line) or line,
                                     f"alias '{alias}' of entity '{entity_id}' is already used by entity '{owner}'")
-                entities[entity_id] = Entity(entity_id, entity_type, name, aliases)
+                context = fields.get("context", False)
+                if not isinstance(context, bool):
+                    self.report(path, line, f"entity '{entity_id}': 'context' must be true or false")
+                    context = False
+                entities[entity_id] = Entity(entity_id, entity_type, name, aliases, context)
         return entities
 
     def _load_facts(self, folder: Path, sources: dict[str, Source],

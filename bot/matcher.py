@@ -31,13 +31,18 @@ SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
 MARGIN = 0.06
 """A best intent this close to a different runner-up is suggested, not answered, unless it is sure."""
-SURE = 0.85
+SURE = 0.95
 SMALLTALK_RATIO = 88
 MAX_SUGGESTIONS = 3
 SUGGESTION_FLOOR = 0.6
 """A suggestion must score at least this share of the best one."""
 KEYWORD_PENALTY = 0.6
+BETA2 = 1.0
+"""F-beta's beta squared: below 1 weighs precision (the question's words explained) over recall."""
 UNKNOWN_SLOT_PENALTY = 0.9
+UNEXPLAINED_ENTITY_PENALTY = 0.8
+"""A question naming an entity that the matched example does not (and that fills no slot) is
+probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
 """A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 MAX_UNKNOWN_SLOT_TERMS = 6
 UNKNOWN_WEIGHT = 1.5
@@ -87,6 +92,8 @@ class _Example:
     intent: int
     terms: frozenset[str]
     weight: float = 0.0
+    """Total weight of the terms, the slot's excepted: a slot weighs what the entity filling it does."""
+    slot: str | None = None
 
 
 @dataclass(slots=True)
@@ -119,6 +126,7 @@ class Matcher:
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         self._spelling_choices = sorted(w for w in self.vocabulary if len(w) >= 4 and not w.isdigit())
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
+        self._context_terms = frozenset(f"@{e.id}" for e in knowledge.entities.values() if e.context)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -139,16 +147,19 @@ class Matcher:
                 document_frequency[term] += 1
         count = len(self.intents)
         self._weights = {t: math.log(1 + count / df) for t, df in document_frequency.items()}
-        self._unknown_weight = UNKNOWN_WEIGHT * math.log(1 + count)
+        self._max_known_weight = math.log(1 + count)
+        self._unknown_weight = UNKNOWN_WEIGHT * self._max_known_weight
         self._keyword_terms = [
             [frozenset(self.example_terms(k, intent)) for k in intent.keywords] for intent in self.intents
         ]
         self._indices: dict[str | None, _Index] = defaultdict(_Index)
         for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
             index = self._indices[intent.slot]
+            slot = _slot_term(intent.slot) if intent.slot else None
             for terms in examples:
                 number = len(index.examples)
-                index.examples.append(_Example(position, terms, sum(self.weight(t) for t in terms)))
+                weight = sum(self.weight(t) for t in terms if t != slot)
+                index.examples.append(_Example(position, terms, weight, slot if slot in terms else None))
                 for term in terms:
                     index.postings[term].append(number)
 
@@ -161,7 +172,8 @@ class Matcher:
         if not intent.slot:
             return frozenset(analysis.terms)
         slot = _slot_term(intent.slot)
-        of_slot_type = {f"@{m.entity.id}" for m in analysis.mentions if m.entity.type == intent.slot}
+        of_slot_type = {f"@{m.entity.id}" for m in analysis.mentions
+                        if m.entity.type == intent.slot and not m.entity.context}
         return frozenset(slot if t in of_slot_type else t for t in analysis.terms)
 
     # -- analysis --------------------------------------------------------------------------------
@@ -208,7 +220,7 @@ class Matcher:
         analysis = self.analyse(question)
         if not analysis.words:
             return Match(question, "abstain", None)
-        smalltalk = self._smalltalk(analysis)
+        smalltalk = self._smalltalk(clean(question).split())
         candidates = self._rank(analysis)
         if smalltalk is not None and (not candidates or smalltalk.score >= candidates[0].score):
             return Match(question, "answer", smalltalk)
@@ -225,11 +237,11 @@ class Matcher:
             return Match(question, "abstain", best)
         return Match(question, "suggest", best, suggestions)
 
-    def _smalltalk(self, analysis: Analysis) -> Candidate | None:
-        if not self._smalltalk_examples or len(analysis.words) > 8:
+    def _smalltalk(self, words: list[str]) -> Candidate | None:
+        if not self._smalltalk_examples or len(words) > 8:
             return None
-        text = " ".join(analysis.words)
-        content = [w for w in analysis.words if w not in self.analyzer.stopwords and w not in self.analyzer.courtesy]
+        text = " ".join(words)
+        content = [w for w in words if w not in self.analyzer.stopwords and w not in self.analyzer.courtesy]
         scorer = fuzz.token_set_ratio if not content else fuzz.ratio
         best_score, best_intent = 0.0, None
         for example, intent in self._smalltalk_examples:
@@ -244,40 +256,50 @@ class Matcher:
         """Candidates best first, at most one per (intent, entities)."""
         by_type: dict[str, list[Entity]] = defaultdict(list)
         for mention in analysis.mentions:
+            if mention.entity.context:
+                continue
             if mention.entity not in by_type[mention.entity.type]:
                 by_type[mention.entity.type].append(mention.entity)
         terms = list(analysis.terms)
         candidates: dict[tuple, Candidate] = {}
         self._score(terms, self._indices.get(None), (), None, candidates)
         for entity_type, entities in by_type.items():
-            ids = {f"@{e.id}" for e in entities}
+            ids = [f"@{e.id}" for e in entities]
             slot = _slot_term(entity_type)
             variant = list(dict.fromkeys(slot if t in ids else t for t in terms))
-            self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates)
+            slot_weight = min(max(self.weight(i) for i in ids), self._max_known_weight)
+            self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates,
+                        slot_weight=slot_weight)
         if len(analysis.unknown) == 1 and not analysis.mentions and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
             word, term = analysis.unknown[0]
             for entity_type in self._indices:
                 if entity_type is None or entity_type in by_type:
                     continue
                 variant = [_slot_term(entity_type) if t == term else t for t in terms]
-                self._score(variant, self._indices[entity_type], (), word, candidates)
+                self._score(variant, self._indices[entity_type], (), word, candidates,
+                            slot_weight=self._max_known_weight)
         return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
 
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
-               unknown_name: str | None, out: dict[tuple, Candidate]) -> None:
+               unknown_name: str | None, out: dict[tuple, Candidate], *, slot_weight: float = 0.0) -> None:
+        """Score `terms` against every example of `index` sharing a term; keep each intent's best."""
         if index is None or not terms:
             return
-        weights = {t: self.weight(t) for t in terms}
+        weights = {t: slot_weight if t[0] == "{" else self.weight(t) for t in terms}
         total = sum(weights.values())
         matched: dict[int, float] = defaultdict(float)
         for term, weight in weights.items():
             for number in index.postings.get(term, ()):
                 matched[number] += weight
+        mentioned = [t for t in terms if t[0] == "@" and t not in self._context_terms]
         best: dict[int, float] = {}
         for number, shared in matched.items():
             example = index.examples[number]
-            precision, recall = shared / total, shared / example.weight
-            score = 2 * precision * recall / (precision + recall)
+            example_weight = example.weight + (slot_weight if example.slot else 0.0)
+            precision, recall = shared / total, shared / example_weight
+            score = (1 + BETA2) * precision * recall / (BETA2 * precision + recall)
+            if any(t not in example.terms for t in mentioned):
+                score *= UNEXPLAINED_ENTITY_PENALTY
             if score > best.get(example.intent, 0.0):
                 best[example.intent] = score
         term_set = frozenset(terms)

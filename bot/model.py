@@ -58,6 +58,8 @@ class Entity:
     type: str
     name: str
     aliases: tuple[str, ...]
+    context: bool = False
+    """The subject of nearly every question (the SCO): recognized, but never fills a slot."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,19 +11,19 @@ MIN_LENGTH = 5
 """Shorter words are never corrected: one edit turns "iraq" into "iran"."""
 
 
-def cutoff(length: int) -> float:
-    """Similarity needed (optimal string alignment, transpositions count once): one edit in
-    words of 5-7 letters, two in 8-9, three from 10."""
+def max_edits(length: int) -> int:
+    """Edits allowed (optimal string alignment: a swap of neighbours counts once): one in words of
+    5-7 letters, two in 8-9, three from 10."""
     if length <= 7:
-        return 1 - 1 / max(length, 5) - 1e-9
+        return 1
     if length <= 9:
-        return 1 - 2 / length - 1e-9
-    return 0.7 - 1e-9
+        return 2
+    return 3
 
 
 def closest(word: str, choices: Collection[str]) -> str | None:
-    """The choice most similar to `word`, or None when none is close enough."""
+    """The choice nearest to `word`, or None when none is close enough."""
     if len(word) < MIN_LENGTH or not choices:
         return None
-    best = process.extractOne(word, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff(len(word)))
+    best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
     return best[0] if best is not None else None

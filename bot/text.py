@@ -72,9 +72,11 @@ class Analyzer:
     """Turns cleaned words into matching terms, using the project's `Language`."""
 
     def __init__(self, language: Language) -> None:
-        self.stopwords = frozenset(clean(w) for w in language.stopwords)
+        self.stopwords = frozenset(clean(w) for w in language.stopwords if " " not in w.strip())
         self.courtesy = frozenset(clean(w) for w in language.courtesy)
-        self._phrases: dict[tuple[str, ...], str] = {}
+        self._phrases: dict[tuple[str, ...], str | None] = {
+            tuple(clean(w).split()): None for w in language.stopwords if " " in w.strip()
+        }
         self._words: dict[str, str] = {}
         for concept, phrases in language.synonyms.items():
             for phrase in phrases:
@@ -96,9 +98,11 @@ class Analyzer:
         i = 0
         while i < len(words):
             for length in range(min(self._longest_phrase, len(words) - i), 1, -1):
-                concept = self._phrases.get(tuple(words[i:i + length]))
-                if concept:
-                    terms.append(concept)
+                phrase = tuple(words[i:i + length])
+                if phrase in self._phrases:
+                    concept = self._phrases[phrase]
+                    if concept:
+                        terms.append(concept)
                     i += length
                     break
             else:
