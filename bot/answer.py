@@ -33,6 +33,8 @@ class Answer:
     text: str | None
     """The answer in the project's words; None unless a fact or small-talk answer was given."""
     citations: tuple[Citation, ...] = ()
+    facts: tuple[str, ...] = ()
+    """Ids of the facts the answer is made of."""
     suggestions: tuple[Suggestion, ...] = ()
     """The closest intents, offered when the question was not understood well enough."""
     examples: tuple[Suggestion, ...] = ()
@@ -89,7 +91,8 @@ class Responder:
         if intent.slot:
             return self._slot_answer(question, best)
         facts = [self.knowledge.facts[f] for f in intent.facts]
-        return Answer(question, "answer", intent.id, None, best.score, _join(facts), _citations(facts))
+        return Answer(question, "answer", intent.id, None, best.score, _join(facts), _citations(facts),
+                      tuple(f.id for f in facts))
 
     def _slot_answer(self, question: str, best: Candidate) -> Answer:
         intent = best.intent
@@ -110,7 +113,8 @@ class Responder:
         if not facts:
             return Answer(question, "abstain", None, first, best.score, None, message=" ".join(missing))
         text = "\n\n".join([_join(facts), *missing]) if missing else _join(facts)
-        return Answer(question, "answer", intent.id, first, best.score, text, _citations(facts))
+        return Answer(question, "answer", intent.id, first, best.score, text, _citations(facts),
+                      tuple(f.id for f in facts))
 
 
 def suggestion_question(intent: Intent, entity_name: str | None) -> str:

@@ -86,11 +86,16 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import LabelledSetError, evaluate, format_report, load_items
+    from bot.evaluate import LabelledSetError, cross_validation, evaluate, format_report, load_items
 
     responder = _responder(args)
     if responder is None:
         return 1
+    if args.folds:
+        report = cross_validation(responder.knowledge, args.folds)
+        print(f"cross-validation on the intents' own examples, {args.folds} folds")
+        print(format_report(report, worst=args.worst))
+        return 0
     try:
         items = load_items(args.file, responder)
     except LabelledSetError as error:
@@ -162,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--max-out-of-scope", type=_fraction, default=1.0, metavar="F",
                             help="fail above this share of abstain items answered with a fact")
     evaluation.add_argument("--worst", type=int, default=15, metavar="N", help="misses to list")
+    evaluation.add_argument("--folds", type=int, default=0, metavar="K",
+                            help="instead of FILE, cross-validate on the intents' own examples in K folds")
     evaluation.set_defaults(handler=_eval)
 
     run = commands.add_parser("run", help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")

@@ -39,6 +39,9 @@ SUGGESTION_FLOOR = 0.6
 KEYWORD_PENALTY = 0.6
 BETA2 = 1.0
 """F-beta's beta squared: below 1 weighs precision (the question's words explained) over recall."""
+SLOT_WEIGHT_CAP = 0.4
+"""In a slot intent the slot weighs what the entity's name weighs, at most this share of the rarest
+word: every slot intent shares the entity, so the other words must decide between them."""
 UNKNOWN_SLOT_PENALTY = 0.9
 UNEXPLAINED_ENTITY_PENALTY = 0.8
 """A question naming an entity that the matched example does not (and that fills no slot) is
@@ -227,15 +230,36 @@ class Matcher:
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:
             return Match(question, "abstain", candidates[0] if candidates else None)
         best = candidates[0]
-        runner_up = next((c for c in candidates[1:] if c.intent.id != best.intent.id), None)
+        best_facts = self.facts_of(best)
+        runner_up = next((c for c in candidates[1:] if c.intent.id != best.intent.id
+                          and (not best_facts or self.facts_of(c) != best_facts)), None)
         close_call = runner_up is not None and best.score - runner_up.score < MARGIN and best.score < SURE
         if best.score >= ANSWER_THRESHOLD and not close_call:
             return Match(question, "answer", best)
         floor = max(SUGGEST_THRESHOLD, best.score * SUGGESTION_FLOOR)
-        suggestions = tuple(c for c in candidates if c.score >= floor and c.unknown_name is None)[:MAX_SUGGESTIONS]
+        suggestions = self._distinct([c for c in candidates if c.score >= floor and c.unknown_name is None])
         if not suggestions:
             return Match(question, "abstain", best)
         return Match(question, "suggest", best, suggestions)
+
+    def _distinct(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
+        """At most MAX_SUGGESTIONS candidates, one per distinct answer."""
+        chosen: list[Candidate] = []
+        seen: set[tuple[str, ...]] = set()
+        for candidate in candidates:
+            answer = self.facts_of(candidate) or (candidate.intent.id,)
+            if answer not in seen:
+                seen.add(answer)
+                chosen.append(candidate)
+        return tuple(chosen[:MAX_SUGGESTIONS])
+
+    def facts_of(self, candidate: Candidate) -> tuple[str, ...]:
+        """The facts a candidate would answer with (empty when it would decline)."""
+        intent = candidate.intent
+        if not intent.slot:
+            return intent.facts
+        found = (self.knowledge.fact_about(e.id, intent.aspect or "") for e in candidate.entities)
+        return tuple(f.id for f in found if f is not None)
 
     def _smalltalk(self, words: list[str]) -> Candidate | None:
         if not self._smalltalk_examples or len(words) > 8:
@@ -267,7 +291,7 @@ class Matcher:
             ids = [f"@{e.id}" for e in entities]
             slot = _slot_term(entity_type)
             variant = list(dict.fromkeys(slot if t in ids else t for t in terms))
-            slot_weight = min(max(self.weight(i) for i in ids), self._max_known_weight)
+            slot_weight = min(max(self.weight(i) for i in ids), SLOT_WEIGHT_CAP * self._max_known_weight)
             self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates,
                         slot_weight=slot_weight)
         if len(analysis.unknown) == 1 and not analysis.mentions and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
@@ -277,7 +301,7 @@ class Matcher:
                     continue
                 variant = [_slot_term(entity_type) if t == term else t for t in terms]
                 self._score(variant, self._indices[entity_type], (), word, candidates,
-                            slot_weight=self._max_known_weight)
+                            slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
 
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
