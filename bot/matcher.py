@@ -12,7 +12,7 @@ member?") the entity's words are replaced by the slot, so one intent serves ever
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Literal
 
@@ -127,7 +127,9 @@ class Matcher:
         example_words = {w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split()}
         self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
-        self._spelling_choices = sorted(w for w in self.vocabulary if len(w) >= 4 and not w.isdigit())
+        frequency = Counter(w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split())
+        self._spelling_choices = sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
+                                        key=lambda w: (-frequency[w], w))
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
         self._context_terms = frozenset(f"@{e.id}" for e in knowledge.entities.values() if e.context)
         self._build_index()
@@ -294,7 +296,8 @@ class Matcher:
             slot_weight = min(max(self.weight(i) for i in ids), SLOT_WEIGHT_CAP * self._max_known_weight)
             self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates,
                         slot_weight=slot_weight)
-        if len(analysis.unknown) == 1 and not analysis.mentions and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
+        named = [m for m in analysis.mentions if not m.entity.context]
+        if len(analysis.unknown) == 1 and not named and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
             word, term = analysis.unknown[0]
             for entity_type in self._indices:
                 if entity_type is None or entity_type in by_type:

@@ -22,7 +22,7 @@ def max_edits(length: int) -> int:
 
 
 def closest(word: str, choices: Collection[str]) -> str | None:
-    """The choice nearest to `word`, or None when none is close enough."""
+    """The choice nearest to `word` (the earliest of equally near ones), or None when none is close enough."""
     if len(word) < MIN_LENGTH or not choices:
         return None
     best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.answer import Responder
@@ -373,3 +375,48 @@ def test_sigterm_stops_the_bot_within_five_seconds(tmp_path: Path) -> None:
         assert time.monotonic() - started < 5
         assert code == 0
         assert TOKEN not in running.text() and "Traceback" not in running.text()
+
+
+# -- webhook mode ------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_webhook_mode_verifies_the_secret_token(tmp_path: Path) -> None:
+    port, secret = _free_port(), "s3cret-for-tests"
+    with FakeBotApi(token=TOKEN, bot_username=USERNAME) as own_api:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+        env |= {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": own_api.url, "TELEGRAM_WEBHOOK_SECRET": secret}
+        with (tmp_path / "output.log").open("wb") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run", "--webhook-url", f"http://127.0.0.1:{port}/hook",
+                 "--listen", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            registered = own_api.wait_for("setWebhook", timeout=30)
+            assert registered.params["secret_token"] == secret
+            user = new_user()
+            update = own_api.private_message("is turkey a member?", user_id=user)
+            url = f"http://127.0.0.1:{port}/hook"
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    forged = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline, "the webhook server did not start"
+                    time.sleep(0.2)
+            assert forged.status_code == 403
+            genuine = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+            assert genuine.status_code == 200
+            answer = own_api.wait_for("sendMessage", sent_to(user), timeout=10)
+            assert len([c for c in own_api.calls_to("sendMessage") if sent_to(user)(c)]) == 1
+            assert "Turkey" in answer.params["text"] or "Türkiye" in answer.params["text"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+        output = (tmp_path / "output.log").read_text(encoding="utf-8")
+        assert TOKEN not in output and secret not in output
