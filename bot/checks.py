@@ -55,7 +55,8 @@ def _with_entity(example: str, intent: Intent, knowledge: Knowledge) -> tuple[st
     """A slot intent's example with its placeholder filled by the first entity the intent can
     answer for, and that entity's id."""
     entity = next((e for e in knowledge.entities.values()
-                   if e.type == intent.slot and knowledge.fact_about(e.id, intent.aspect or "")), None)
+                   if e.type == intent.slot and not e.context and knowledge.fact_about(e.id, intent.aspect or "")),
+                  None)
     if entity is None:
         return None
     return example.replace("{" + (intent.slot or "") + "}", entity.name), entity.id
@@ -68,7 +69,8 @@ def _unreachable_facts(knowledge: Knowledge) -> list[Problem]:
     for fact in knowledge.facts.values():
         if fact.id in reached:
             continue
-        if fact.aspect and any((knowledge.entities[e].type, fact.aspect) in slots for e in fact.entities):
+        if fact.aspect and any((knowledge.entities[e].type, fact.aspect) in slots
+                               for e in fact.entities if not knowledge.entities[e].context):
             continue
         path = fact.file or knowledge.root / "data" / "facts"
         problems.append(Problem(_relative(path, knowledge.root), LineFinder(path).item("id", fact.id),

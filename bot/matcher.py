@@ -39,6 +39,9 @@ SUGGESTION_FLOOR = 0.6
 KEYWORD_PENALTY = 0.6
 BETA2 = 1.0
 """F-beta's beta squared: below 1 weighs precision (the question's words explained) over recall."""
+CONTEXT_WEIGHT = 0.3
+"""Share of its usual weight that a context entity (the SCO, Astana) keeps: nearly every question
+is about them, so naming them says little about which question it is."""
 SLOT_WEIGHT_CAP = 0.4
 """In a slot intent the slot weighs what the entity's name weighs, at most this share of the rarest
 word: every slot intent shares the entity, so the other words must decide between them."""
@@ -123,6 +126,7 @@ class Matcher:
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge.language)
         self.intents: list[Intent] = [i for i in knowledge.intents.values() if not i.reply]
+        self._context_terms = frozenset(f"@{e.id}" for e in knowledge.entities.values() if e.context)
         self.smalltalk: list[Intent] = [i for i in knowledge.intents.values() if i.reply]
         example_words = {w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split()}
         self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
@@ -131,7 +135,6 @@ class Matcher:
         self._spelling_choices = sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
                                         key=lambda w: (-frequency[w], w))
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
-        self._context_terms = frozenset(f"@{e.id}" for e in knowledge.entities.values() if e.context)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -169,7 +172,8 @@ class Matcher:
                     index.postings[term].append(number)
 
     def weight(self, term: str) -> float:
-        return self._weights.get(term, self._unknown_weight)
+        weight = self._weights.get(term, self._unknown_weight)
+        return weight * CONTEXT_WEIGHT if term in self._context_terms else weight
 
     def example_terms(self, example: str, intent: Intent) -> frozenset[str]:
         """An example's terms; in a slot intent, mentions of the slot's type become the slot."""

@@ -32,9 +32,10 @@ def cpu_model() -> str:
 
 def machine() -> str:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return (f"{cpu_model()}, {os.cpu_count()} cores ({usable} usable), "
             f"Python {platform.python_version()} ({platform.python_implementation()}), "
-            f"{platform.system()} {platform.release()}")
+            f"{platform.system()} {platform.release()}; load average at start {load}")
 
 
 def command() -> str:
@@ -42,7 +43,8 @@ def command() -> str:
     argv = list(getattr(sys, "orig_argv", sys.argv))
     if argv:
         try:
-            argv[0] = os.path.relpath(argv[0]) if os.path.isabs(argv[0]) else argv[0]
+            relative = os.path.relpath(argv[0]) if os.path.isabs(argv[0]) else argv[0]
+            argv[0] = argv[0] if relative.startswith("..") else relative
         except ValueError:
             pass
     return " ".join(shlex.quote(a) for a in argv)
