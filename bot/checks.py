@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.answer import Responder
 from bot.matcher import Matcher
 from bot.model import Intent, Knowledge
-from bot.text import clean
+from bot.text import clean, stem
 from bot.yaml_files import LineFinder, Problem
 
 
@@ -15,6 +15,7 @@ def intent_problems(knowledge: Knowledge) -> list[Problem]:
     """Facts no intent reaches, examples shared by two intents, examples matched to another intent."""
     problems: list[Problem] = []
     problems += _unreachable_facts(knowledge)
+    problems += _synonym_collisions(knowledge)
     matcher = Matcher(knowledge)
     responder = Responder(knowledge, matcher)
     finders: dict[Path, LineFinder] = {}
@@ -60,6 +61,26 @@ def _with_entity(example: str, intent: Intent, knowledge: Knowledge) -> tuple[st
     if entity is None:
         return None
     return example.replace("{" + (intent.slot or "") + "}", entity.name), entity.id
+
+
+def _synonym_collisions(knowledge: Knowledge) -> list[Problem]:
+    """Words of two concepts that stem alike ("states" and "stated"): the matcher could not tell
+    them apart, so one concept would silently take the other's word."""
+    path = knowledge.root / "intents" / "language.yaml"
+    finder = LineFinder(path)
+    owners: dict[str, tuple[str, str]] = {}
+    problems = []
+    for concept, phrases in knowledge.language.synonyms.items():
+        for phrase in phrases:
+            words = clean(phrase).split()
+            if len(words) != 1:
+                continue
+            first = owners.setdefault(stem(words[0]), (concept, phrase))
+            if first[0] != concept:
+                problems.append(Problem(_relative(path, knowledge.root), finder.text(phrase),
+                                        f"synonym '{phrase}' of '{concept}' reads the same as '{first[1]}' "
+                                        f"of '{first[0]}' once stemmed"))
+    return problems
 
 
 def _unreachable_facts(knowledge: Knowledge) -> list[Problem]:

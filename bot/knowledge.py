@@ -140,7 +140,11 @@ class _Loader:
             self.report(path, self._finder(path).key(name, after=line) or line,
                         f"{what}: field '{name}' must be a list of texts")
             return ()
-        return tuple(str(v).strip() for v in value)
+        if any(isinstance(v, bool) for v in value):
+            self.report(path, self._finder(path).key(name, after=line) or line,
+                        f"{what}: '{name}' holds true/false, which YAML reads from a bare yes, no, on, "
+                        "off, y or n: put that word in quotes")
+        return tuple(str(v).strip() for v in value if not isinstance(v, bool))
 
     def _unique(self, path: Path, seen: dict[str, Path], item_id: str, kind: str,
                 item: dict[str, Any], index: int) -> bool:

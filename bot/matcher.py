@@ -51,6 +51,7 @@ UNEXPLAINED_ENTITY_PENALTY = 0.8
 probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
 """A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 MAX_UNKNOWN_SLOT_TERMS = 6
+CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
 UNKNOWN_WEIGHT = 1.5
 """A word no intent uses weighs this many times the rarest known word: a question about something
 the intents never mention is most likely about something the sources do not cover."""
@@ -284,12 +285,7 @@ class Matcher:
 
     def _rank(self, analysis: Analysis) -> list[Candidate]:
         """Candidates best first, at most one per (intent, entities)."""
-        by_type: dict[str, list[Entity]] = defaultdict(list)
-        for mention in analysis.mentions:
-            if mention.entity.context:
-                continue
-            if mention.entity not in by_type[mention.entity.type]:
-                by_type[mention.entity.type].append(mention.entity)
+        by_type = self._slot_fillers(analysis)
         terms = list(analysis.terms)
         candidates: dict[tuple, Candidate] = {}
         self._score(terms, self._indices.get(None), (), None, candidates)
@@ -310,6 +306,25 @@ class Matcher:
                 self._score(variant, self._indices[entity_type], (), word, candidates,
                             slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
+
+    def _slot_fillers(self, analysis: Analysis) -> dict[str, list[Entity]]:
+        """Entities that can fill a slot, by type. Several of one type fill it together only when
+        joined by "and"/"or" ("did xi and putin attend?"); otherwise the first one does, and the
+        others stay words of the question ("what does china get out of russia?")."""
+        by_type: dict[str, list[Mention]] = defaultdict(list)
+        for mention in analysis.mentions:
+            if not mention.entity.context:
+                by_type[mention.entity.type].append(mention)
+        fillers: dict[str, list[Entity]] = {}
+        for entity_type, mentions in by_type.items():
+            chosen = [mentions[0]]
+            for mention in mentions[1:]:
+                between = analysis.words[chosen[-1].end:mention.start]
+                if not all(word in CONJUNCTIONS for word in between):
+                    break
+                chosen.append(mention)
+            fillers[entity_type] = list(dict.fromkeys(m.entity for m in chosen))
+        return fillers
 
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
                unknown_name: str | None, out: dict[tuple, Candidate], *, slot_weight: float = 0.0) -> None:

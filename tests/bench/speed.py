@@ -199,10 +199,13 @@ def _own_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def telegram_load(questions: list[str], responder, *, limited: bool, rate: float) -> dict:
+def telegram_load(questions: list[str], *, limited: bool, rate: float) -> dict:
+    from bot.answer import Responder
+    from bot.knowledge import load_knowledge
     from tests.fake_bot_api import FakeBotApi
 
-    planned = plan(questions, responder)
+    # The expected texts come from the knowledge as it is now, as the bot about to start reads it.
+    planned = plan(questions, Responder(load_knowledge()))
     argv = ([sys.executable, "-m", "bot", "run"] if limited
             else [sys.executable, "-m", "tests.bench.speed", "--serve-bot-without-limiter"])
     with FakeBotApi(token=TOKEN, bot_username=USERNAME) as api, tempfile.TemporaryFile() as log:
@@ -260,6 +263,7 @@ def _analyse(planned: list[Question], sends, **details) -> dict:
         if not question.group:
             pending[question.chat_id].append(question)
     errors = duplicates = unexpected = wrong_text = reordered = 0
+    wrong_samples: list[str] = []
     for call in sorted(sends, key=lambda c: c.time):
         if call.failed or call.error:
             errors += 1
@@ -282,7 +286,10 @@ def _analyse(planned: list[Question], sends, **details) -> dict:
             duplicates += 1
             continue
         question.answered = call.time
-        wrong_text += question.expected is not None and question.expected != text
+        if question.expected is not None and question.expected != text:
+            wrong_text += 1
+            if len(wrong_samples) < 3:
+                wrong_samples.append(f"{question.text!r} got {text[:80]!r}, expected {question.expected[:80]!r}")
     answered = [q for q in planned if q.answered is not None]
     latencies = [q.answered - q.injected for q in answered]
     first = min(q.injected for q in planned)
@@ -295,6 +302,7 @@ def _analyse(planned: list[Question], sends, **details) -> dict:
         "unexpected": unexpected,
         "errors": errors,
         "wrong_text": wrong_text,
+        "wrong_samples": wrong_samples,
         "reordered": reordered,
         "p50": percentile(latencies, 0.50),
         "p99": percentile(latencies, 0.99),
@@ -378,12 +386,8 @@ def main(argv: list[str] | None = None) -> int:
 
     loads = []
     if not args.skip_telegram:
-        from bot.answer import Responder
-        from bot.knowledge import load_knowledge
-
-        responder = Responder(load_knowledge())
         for limited in (True, False):
-            loads.append(telegram_load(questions, responder, limited=limited, rate=args.rate))
+            loads.append(telegram_load(questions, limited=limited, rate=args.rate))
             print(f"telegram ({'limiter on' if limited else 'limiter off'}) done "
                   f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
         injection = f"{args.rate:g} questions/s" if args.rate else "all at once"
@@ -410,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{_mb(load['rss_kb'])}; CPU used during the load: the bot {load['bot_cpu']:.1f} s "
                   f"({load['bot_cpu'] / max(load['answered'], 1) * 1000:.1f} ms per answer), this process "
                   f"(fake server, injection, polling) {load['own_cpu']:.1f} s.")
+            for sample in load["wrong_samples"]:
+                print(f"  - text differs: {sample}")
         print("- Latency is from injecting the update into the fake server to the fake receiving the "
               "sendMessage call; with everything injected at once it is mostly waiting in line, and with the "
               "rate limiter on, the line drains at its 30 messages/s.")
