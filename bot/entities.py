@@ -47,7 +47,9 @@ class EntityFinder:
         self._known = known_words | self.alias_words
 
     def find(self, words: list[str]) -> list[Mention]:
-        """Non-overlapping mentions, longest and exact first, in the order they occur."""
+        """Non-overlapping mentions in the order they occur. Longer names are looked for first, each
+        length exactly and then with misspellings, so "almas kumenov" is one misspelled name rather
+        than an unknown word beside "kumenov"."""
         taken = [False] * len(words)
         mentions: list[Mention] = []
         for length in range(min(self._longest, len(words)), 0, -1):
@@ -58,7 +60,6 @@ class EntityFinder:
                 if entity is not None:
                     mentions.append(Mention(entity, start, start + length, True))
                     taken[start:start + length] = [True] * length
-        for length in range(min(3, len(words)), 0, -1):
             candidates = self._fuzzy.get(length)
             if not candidates:
                 continue
