@@ -11,7 +11,6 @@ NOT_COVERED = "The sources I answer from don't cover that."
 NOT_UNDERSTOOD = "I'm not sure what you mean."
 EMPTY = "Ask me a question about the SCO summit in Astana (3–4 July 2024)."
 DEFAULT_UNANSWERED = "The sources don't say that about {name}."
-UNKNOWN_NAME = "The sources don't mention {name}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +99,7 @@ class Responder:
         if best.unknown_name is not None:
             name = best.unknown_name.capitalize() if best.unknown_name.islower() else best.unknown_name
             return Answer(question, "abstain", None, None, best.score, None,
-                          message=UNKNOWN_NAME.format(name=name), examples=self.popular[:3])
+                          message=template.format(name=name), examples=self.popular[:3])
         facts: list[Fact] = []
         missing: list[str] = []
         for entity in best.entities:

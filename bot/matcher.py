@@ -34,6 +34,8 @@ MARGIN = 0.06
 SURE = 0.95
 SMALLTALK_RATIO = 88
 MAX_SUGGESTIONS = 3
+MIN_SCORE = 0.1
+"""Intents scoring below this are not candidates at all: they could never be suggested."""
 SUGGESTION_FLOOR = 0.6
 """A suggestion must score at least this share of the best one."""
 KEYWORD_PENALTY = 0.6
@@ -51,6 +53,9 @@ UNEXPLAINED_ENTITY_PENALTY = 0.8
 probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
 """A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 MAX_UNKNOWN_SLOT_TERMS = 6
+LEADER_CONCEPT = "leader"
+"""The concept (intents/language.yaml) of "president", "prime minister"...: with a country and no
+person named, "the Iranian president" stands for a person the gazetteer may not know."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
 UNKNOWN_WEIGHT = 1.5
 """A word no intent uses weighs this many times the rarest known word: a question about something
@@ -64,10 +69,6 @@ class Candidate:
     entities: tuple[Entity, ...] = ()
     unknown_name: str | None = None
     """A word in the slot's place that names nothing in the gazetteer ("is France a member?")."""
-
-    @property
-    def key(self) -> tuple[str, tuple[str, ...], str | None]:
-        return self.intent.id, tuple(e.id for e in self.entities), self.unknown_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +306,13 @@ class Matcher:
                 variant = [_slot_term(entity_type) if t == term else t for t in terms]
                 self._score(variant, self._indices[entity_type], (), word, candidates,
                             slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
+        if LEADER_CONCEPT in terms and "country" in by_type and "person" not in by_type:
+            country = by_type["country"][0]
+            replaced = {f"@{country.id}", LEADER_CONCEPT}
+            variant = list(dict.fromkeys(_slot_term("person") if t in replaced else t for t in terms))
+            title = self.analyzer.surface(LEADER_CONCEPT, analysis.words) or LEADER_CONCEPT
+            self._score(variant, self._indices.get("person"), (), f"{country.name}'s {title}", candidates,
+                        slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
 
     def _slot_fillers(self, analysis: Analysis) -> dict[str, list[Entity]]:
@@ -338,23 +346,27 @@ class Matcher:
             for number in index.postings.get(term, ()):
                 matched[number] += weight
         mentioned = [t for t in terms if t[0] == "@" and t not in self._context_terms]
+        examples = index.examples
         best: dict[int, float] = {}
         for number, shared in matched.items():
-            example = index.examples[number]
-            example_weight = example.weight + (slot_weight if example.slot else 0.0)
+            example = examples[number]
+            example_weight = example.weight + slot_weight if example.slot else example.weight
             precision, recall = shared / total, shared / example_weight
             score = (1 + BETA2) * precision * recall / (BETA2 * precision + recall)
-            if any(t not in example.terms for t in mentioned):
+            if mentioned and any(t not in example.terms for t in mentioned):
                 score *= UNEXPLAINED_ENTITY_PENALTY
-            if score > best.get(example.intent, 0.0):
+            if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score
         term_set = frozenset(terms)
+        entity_ids = tuple(e.id for e in entities)
         for position, score in best.items():
             keywords = self._keyword_terms[position]
             if keywords and not any(k <= term_set for k in keywords):
                 score *= KEYWORD_PENALTY
             if unknown_name is not None:
                 score *= UNKNOWN_SLOT_PENALTY
-            candidate = Candidate(self.intents[position], round(score, 4), entities, unknown_name)
-            if candidate.score > out.get(candidate.key, candidate).score or candidate.key not in out:
-                out[candidate.key] = candidate
+            intent = self.intents[position]
+            key = (intent.id, entity_ids, unknown_name)
+            previous = out.get(key)
+            if previous is None or score > previous.score:
+                out[key] = Candidate(intent, round(score, 4), entities, unknown_name)

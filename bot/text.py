@@ -117,6 +117,16 @@ class Analyzer:
                     terms.append(self._words.get(stemmed, stemmed))
         return terms
 
+    def surface(self, concept: str, words: tuple[str, ...] | list[str]) -> str | None:
+        """The words of `words` that express `concept` ("prime minister" for leader), if any."""
+        for i in range(len(words)):
+            for length in range(min(self._longest_phrase, len(words) - i), 0, -1):
+                phrase = tuple(words[i:i + length])
+                found = self._phrases.get(phrase) if length > 1 else self._words.get(stem(phrase[0]))
+                if found == concept:
+                    return " ".join(phrase)
+        return None
+
     def is_courtesy_only(self, words: list[str]) -> bool:
         content = [w for w in words if w not in self.stopwords]
         return bool(content) and all(w in self.courtesy for w in content)
