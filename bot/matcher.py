@@ -48,7 +48,7 @@ SLOT_WEIGHT_CAP = 0.4
 """In a slot intent the slot weighs what the entity's name weighs, at most this share of the rarest
 word: every slot intent shares the entity, so the other words must decide between them."""
 UNKNOWN_SLOT_PENALTY = 0.9
-UNEXPLAINED_ENTITY_PENALTY = 0.8
+UNEXPLAINED_ENTITY_PENALTY = 0.7
 """A question naming an entity that the matched example does not (and that fills no slot) is
 probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
 """A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""

@@ -14,8 +14,8 @@
    "/ask question" or "@bot question", alternately), all injected at once (--rate paces them).
    For each question: the time from injecting its update to the sendMessage call answering it,
    as the fake records it. Group answers are matched by the message they reply to; private ones
-   by chat, in order, checked against the text the bot must send (computed here with the same
-   Responder and answer_html). Reported: p50, p99, max, total time (first injection to last
+   by chat, in order, checked against the text the bot must send (computed with the same
+   Responder and answer_html by a fresh process started just before the bot). Reported: p50, p99, max, total time (first injection to last
    answer), missing and duplicate answers, and the bot process's peak RSS (VmHWM in
    /proc/<pid>/status, read before it is stopped). Run twice:
    - "rate limiter on": `python -m bot run`, as in production (AIORateLimiter: 30 messages/s
@@ -162,7 +162,21 @@ def _expected_reply(text: str, group: bool, responder) -> str | None:
     return answer(text)
 
 
-def plan(questions: list[str], responder) -> list[Question]:
+def expected_replies() -> int:
+    """Child mode: read [[text, group], ...] as JSON on stdin, print the expected replies as JSON.
+
+    A fresh process reads the code and the knowledge as the bot started next to it does: the
+    working tree may change while the benchmark runs, and this process imported bot/ long ago."""
+    from bot.answer import Responder
+    from bot.knowledge import load_knowledge
+
+    responder = Responder(load_knowledge())
+    messages = json.load(sys.stdin)
+    json.dump([_expected_reply(text, group, responder) for text, group in messages], sys.stdout)
+    return 0
+
+
+def plan(questions: list[str]) -> list[Question]:
     private = [880_001 + n for n in range(PRIVATE_CHATS)]
     groups = [-1_008_800_000_001 - n for n in range(GROUPS)]
     chats = [(c, False) for c in private] + [(g, True) for g in groups]
@@ -171,7 +185,12 @@ def plan(questions: list[str], responder) -> list[Question]:
         chat_id, group = chats[number % len(chats)]
         if group and not (text.startswith("/ask") or f"@{USERNAME}" in text):
             text = f"/ask {text}" if number % 2 else f"@{USERNAME} {text}"
-        planned.append(Question(chat_id, group, text, _expected_reply(text, group, responder)))
+        planned.append(Question(chat_id, group, text, None))
+    child = subprocess.run([sys.executable, "-m", "tests.bench.speed", "--expected-replies"], cwd=ROOT, env=_env(),
+                           input=json.dumps([[q.text, q.group] for q in planned]), capture_output=True,
+                           text=True, check=True)
+    for question, expected in zip(planned, json.loads(child.stdout), strict=True):
+        question.expected = expected
     return planned
 
 
@@ -200,12 +219,9 @@ def _own_cpu_seconds() -> float:
 
 
 def telegram_load(questions: list[str], *, limited: bool, rate: float) -> dict:
-    from bot.answer import Responder
-    from bot.knowledge import load_knowledge
     from tests.fake_bot_api import FakeBotApi
 
-    # The expected texts come from the knowledge as it is now, as the bot about to start reads it.
-    planned = plan(questions, Responder(load_knowledge()))
+    planned = plan(questions)
     argv = ([sys.executable, "-m", "bot", "run"] if limited
             else [sys.executable, "-m", "tests.bench.speed", "--serve-bot-without-limiter"])
     with FakeBotApi(token=TOKEN, bot_username=USERNAME) as api, tempfile.TemporaryFile() as log:
@@ -349,9 +365,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="Telegram load: inject Q questions per second (default 0: all at once)")
     parser.add_argument("--skip-telegram", action="store_true", help="only the command-line measurements")
     parser.add_argument("--serve-bot-without-limiter", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--expected-replies", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bot_without_limiter:
         return serve_without_limiter()
+    if args.expected_replies:
+        return expected_replies()
 
     started = time.perf_counter()
     print("# Speed benchmark\n")
