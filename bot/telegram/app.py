@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from bot.answer import Responder
 from bot.telegram import handlers
+from bot.telegram.ordering import PerChatOrderedProcessor
 from bot.telegram.request import RetryingRequest
 
 COMMANDS = [
@@ -41,7 +42,7 @@ def build_application(token: str, responder: Responder, *, api_url: str | None =
         Application.builder()
         .token(token)
         .request(RetryingRequest(connection_pool_size=CONCURRENT_UPDATES + 8, backoff=retry_backoff))
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(PerChatOrderedProcessor(CONCURRENT_UPDATES))
         .post_init(_register_commands)
     )
     if rate_limited:
