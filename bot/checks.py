@@ -33,6 +33,10 @@ def intent_problems(knowledge: Knowledge) -> list[Problem]:
                 continue
             if intent.reply:
                 continue
+            if not intent.slot and _only_names(matcher, example):
+                problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is only a name: "
+                                        "the per-entity intents answer a bare name"))
+                continue
             expected = None
             if intent.slot:
                 filled = _with_entity(example, intent, knowledge)
@@ -50,6 +54,14 @@ def intent_problems(knowledge: Knowledge) -> list[Problem]:
                 problems.append(Problem(shown, line, f"example {example!r} of intent '{intent.id}' is answered "
                                         f"by intent '{answer.intent}'"))
     return problems
+
+
+def _only_names(matcher: Matcher, example: str) -> bool:
+    """True when nothing but one entity's name (besides the SCO itself) is left of an example."""
+    analysis = matcher.analyse(example)
+    named = {m.entity.id for m in analysis.mentions if not m.entity.context}
+    context = {f"@{m.entity.id}" for m in analysis.mentions if m.entity.context}
+    return len(named) == 1 and all(t.startswith("@") for t in analysis.terms if t not in context)
 
 
 def _with_entity(example: str, intent: Intent, knowledge: Knowledge) -> tuple[str, str] | None:

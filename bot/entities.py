@@ -19,6 +19,10 @@ def _names(entity: Entity) -> list[str]:
     return names
 
 
+MAX_FUZZY_WORDS = 3
+"""Misspelled names are looked for in runs of up to this many words."""
+
+
 @dataclass(frozen=True, slots=True)
 class Mention:
     entity: Entity
@@ -60,7 +64,7 @@ class EntityFinder:
                 if entity is not None:
                     mentions.append(Mention(entity, start, start + length, True))
                     taken[start:start + length] = [True] * length
-            candidates = self._fuzzy.get(length)
+            candidates = self._fuzzy.get(length) if length <= MAX_FUZZY_WORDS else None
             if not candidates:
                 continue
             for start in range(len(words) - length + 1):

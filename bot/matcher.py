@@ -39,8 +39,6 @@ MIN_SCORE = 0.1
 SUGGESTION_FLOOR = 0.6
 """A suggestion must score at least this share of the best one."""
 KEYWORD_PENALTY = 0.6
-BETA2 = 1.0
-"""F-beta's beta squared: below 1 weighs precision (the question's words explained) over recall."""
 CONTEXT_WEIGHT = 0.3
 """Share of its usual weight that a context entity (the SCO, Astana) keeps: nearly every question
 is about them, so naming them says little about which question it is."""
@@ -166,7 +164,7 @@ class Matcher:
         for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
             index = self._indices[intent.slot]
             slot = _slot_term(intent.slot) if intent.slot else None
-            for terms in examples:
+            for terms in dict.fromkeys(examples):
                 number = len(index.examples)
                 weight = sum(self.weight(t) for t in terms if t != slot)
                 index.examples.append(_Example(position, terms, weight, slot if slot in terms else None))
@@ -342,18 +340,27 @@ class Matcher:
         weights = {t: slot_weight if t[0] == "{" else self.weight(t) for t in terms}
         total = sum(weights.values())
         matched: dict[int, float] = defaultdict(float)
+        context = [t for t in weights if t in self._context_terms]
+        if len(context) == len(weights):
+            context = []
         for term, weight in weights.items():
-            for number in index.postings.get(term, ()):
-                matched[number] += weight
-        mentioned = [t for t in terms if t[0] == "@" and t not in self._context_terms]
+            if term not in context:
+                for number in index.postings.get(term, ()):
+                    matched[number] += weight
+        # Context terms (the SCO, Astana) weigh little and are in a third of all examples: they are
+        # added only to examples that share a real word with the question.
+        for term in context:
+            for number in matched:
+                if term in index.examples[number].terms:
+                    matched[number] += weights[term]
+        mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
         examples = index.examples
         best: dict[int, float] = {}
         for number, shared in matched.items():
             example = examples[number]
             example_weight = example.weight + slot_weight if example.slot else example.weight
-            precision, recall = shared / total, shared / example_weight
-            score = (1 + BETA2) * precision * recall / (BETA2 * precision + recall)
-            if mentioned and any(t not in example.terms for t in mentioned):
+            score = 2 * shared / (total + example_weight)  # F1 of precision shared/total, recall shared/example
+            if mentioned and not mentioned <= example.terms:
                 score *= UNEXPLAINED_ENTITY_PENALTY
             if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score

@@ -23,7 +23,7 @@ def max_edits(length: int) -> int:
 
 def closest(word: str, choices: Collection[str]) -> str | None:
     """The choice nearest to `word` (the earliest of equally near ones), or None when none is close enough."""
-    if len(word) < MIN_LENGTH or not choices:
-        return None
+    if len(word) < MIN_LENGTH or not choices or not word.isascii():
+        return None  # too short to correct safely, or another script than the vocabulary's
     best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
     return best[0] if best is not None else None
