@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
 from bot.model import Entity
-from bot.spelling import MIN_LENGTH, closest
+from bot.spelling import MIN_LENGTH, Speller
 from bot.text import clean
 
 
@@ -42,11 +43,16 @@ class EntityFinder:
                 if words:
                     self._aliases.setdefault(words, entity)
         self._longest = max(len(words) for words in self._aliases)
-        self._fuzzy: dict[int, dict[str, Entity]] = {}
+        fuzzy: dict[int, dict[str, Entity]] = {}
         for words, entity in self._aliases.items():
             joined = " ".join(words)
             if len(joined) >= MIN_LENGTH - 1:
-                self._fuzzy.setdefault(len(words), {})[joined] = entity
+                fuzzy.setdefault(len(words), {})[joined] = entity
+        self._fuzzy = {length: (names, Speller(names)) for length, names in fuzzy.items()}
+        self._lengths_by_first_word: dict[str, set[int]] = defaultdict(set)
+        """The lengths of the names starting with a word: where a name could start, and how long it is."""
+        for words in self._aliases:
+            self._lengths_by_first_word[words[0]].add(len(words))
         self.alias_words = frozenset(w for words in self._aliases for w in words)
         self._known = known_words | self.alias_words
 
@@ -55,24 +61,26 @@ class EntityFinder:
         length exactly and then with misspellings, so "almas kumenov" is one misspelled name rather
         than an unknown word beside "kumenov"."""
         taken = [False] * len(words)
+        unknown = [w not in self._known for w in words]
+        alias_lengths = [self._lengths_by_first_word.get(w, ()) for w in words]
         mentions: list[Mention] = []
         for length in range(min(self._longest, len(words)), 0, -1):
             for start in range(len(words) - length + 1):
-                if any(taken[start:start + length]):
+                if length not in alias_lengths[start] or any(taken[start:start + length]):
                     continue
                 entity = self._aliases.get(tuple(words[start:start + length]))
                 if entity is not None:
                     mentions.append(Mention(entity, start, start + length, True))
                     taken[start:start + length] = [True] * length
-            candidates = self._fuzzy.get(length) if length <= MAX_FUZZY_WORDS else None
-            if not candidates:
+            fuzzy = self._fuzzy.get(length) if length <= MAX_FUZZY_WORDS else None
+            if fuzzy is None:
                 continue
+            names, speller = fuzzy
             for start in range(len(words) - length + 1):
-                window = words[start:start + length]
-                if any(taken[start:start + length]) or all(w in self._known for w in window):
+                if not any(unknown[start:start + length]) or any(taken[start:start + length]):
                     continue
-                best = closest(" ".join(window), candidates.keys())
+                best = speller.correct(" ".join(words[start:start + length]))
                 if best is not None:
-                    mentions.append(Mention(candidates[best], start, start + length, False))
+                    mentions.append(Mention(names[best], start, start + length, False))
                     taken[start:start + length] = [True] * length
         return sorted(mentions, key=lambda m: m.start)

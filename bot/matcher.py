@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.entities import EntityFinder, Mention
 from bot.model import Entity, Intent, Knowledge
-from bot.spelling import closest
+from bot.spelling import Speller
 from bot.text import Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
@@ -67,6 +67,10 @@ class Candidate:
     entities: tuple[Entity, ...] = ()
     unknown_name: str | None = None
     """A word in the slot's place that names nothing in the gazetteer ("is France a member?")."""
+
+
+_Scored = tuple[float, int, tuple[Entity, ...], str | None]
+"""A candidate in the making: score, the intent's position, entities, unknown name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +136,8 @@ class Matcher:
         self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         frequency = Counter(w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split())
-        self._spelling_choices = sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
-                                        key=lambda w: (-frequency[w], w))
+        self._speller = Speller(sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
+                                       key=lambda w: (-frequency[w], w)))
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
         self._build_index()
 
@@ -215,7 +219,7 @@ class Matcher:
             if word in self.vocabulary or word.isdigit() or word.startswith("{"):
                 corrected.append(word)
                 continue
-            replacement = closest(word, self._spelling_choices)
+            replacement = self._speller.correct(word)
             if replacement is None:
                 unknown.extend((word, term) for term in self.analyzer.terms([word]))
                 corrected.append(word)
@@ -283,10 +287,11 @@ class Matcher:
         return Candidate(best_intent, best_score / 100)
 
     def _rank(self, analysis: Analysis) -> list[Candidate]:
-        """Candidates best first, at most one per (intent, entities)."""
+        """Candidates best first, one per (intent, entities), down to SUGGESTION_FLOOR of the best
+        one's score: lower ones could neither be suggested nor put the best one's lead in doubt."""
         by_type = self._slot_fillers(analysis)
         terms = list(analysis.terms)
-        candidates: dict[tuple, Candidate] = {}
+        candidates: list[_Scored] = []
         self._score(terms, self._indices.get(None), (), None, candidates)
         for entity_type, entities in by_type.items():
             ids = [f"@{e.id}" for e in entities]
@@ -311,7 +316,32 @@ class Matcher:
             title = self.analyzer.surface(LEADER_CONCEPT, analysis.words) or LEADER_CONCEPT
             self._score(variant, self._indices.get("person"), (), f"{country.name}'s {title}", candidates,
                         slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
-        return sorted(candidates.values(), key=lambda c: c.score, reverse=True)
+        if not candidates:
+            return []
+        candidates.sort(key=lambda scored: scored[0], reverse=True)
+        floor = candidates[0][0] * SUGGESTION_FLOOR
+        return [Candidate(self.intents[position], score, entities, unknown_name)
+                for score, position, entities, unknown_name in candidates if score >= floor]
+
+    def _split_terms(self, weights: dict[str, float], total: float,
+                     postings: dict[str, list[int]]) -> tuple[list[str], list[str]]:
+        """Terms whose examples are all scored, and deferred terms, only added to examples that share
+        a scanned term. Context terms (the SCO, Astana) are deferred, unless they are all there is: they
+        are in a third of all examples and say little. So are the terms in most examples, as many as
+        keep an example that shares nothing but deferred terms below SUGGEST_THRESHOLD: skipping it
+        changes no outcome, and saves scanning the longest postings."""
+        context = [t for t in weights if t in self._context_terms]
+        if len(context) == len(weights):
+            context = []
+        others = sorted((t for t in weights if t not in context), key=lambda t: len(postings.get(t, ())))
+        deferred_weight = sum(weights[t] for t in context)
+        while others:
+            with_next = deferred_weight + weights[others[-1]]
+            if 2 * with_next / (total + with_next) >= SUGGEST_THRESHOLD:
+                break
+            deferred_weight = with_next
+            context.append(others.pop())
+        return others, context
 
     def _slot_fillers(self, analysis: Analysis) -> dict[str, list[Entity]]:
         """Entities that can fill a slot, by type. Several of one type fill it together only when
@@ -333,47 +363,45 @@ class Matcher:
         return fillers
 
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
-               unknown_name: str | None, out: dict[tuple, Candidate], *, slot_weight: float = 0.0) -> None:
-        """Score `terms` against every example of `index` sharing a term; keep each intent's best."""
+               unknown_name: str | None, out: list[_Scored], *, slot_weight: float = 0.0) -> None:
+        """Score `terms` against every example of `index` sharing a term; add each intent's best to
+        `out`. Each index holds other intents, so an intent is scored once per set of entities."""
         if index is None or not terms:
             return
         weights = {t: slot_weight if t[0] == "{" else self.weight(t) for t in terms}
         total = sum(weights.values())
+        examples, postings = index.examples, index.postings
+        scanned, deferred = self._split_terms(weights, total, postings)
         matched: dict[int, float] = defaultdict(float)
-        context = [t for t in weights if t in self._context_terms]
-        if len(context) == len(weights):
-            context = []
-        for term, weight in weights.items():
-            if term not in context:
-                for number in index.postings.get(term, ()):
-                    matched[number] += weight
-        # Context terms (the SCO, Astana) weigh little and are in a third of all examples: they are
-        # added only to examples that share a real word with the question.
-        for term in context:
-            for number in matched:
-                if term in index.examples[number].terms:
-                    matched[number] += weights[term]
+        for term in scanned:
+            weight = weights[term]
+            for number in postings.get(term, ()):
+                matched[number] += weight
+        for term in deferred:
+            weight, having = weights[term], postings.get(term, ())
+            if len(having) < len(matched):
+                for number in having:
+                    if number in matched:
+                        matched[number] += weight
+            else:
+                for number in matched:
+                    if term in examples[number].terms:
+                        matched[number] += weight
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
-        examples = index.examples
         best: dict[int, float] = {}
         for number, shared in matched.items():
             example = examples[number]
-            example_weight = example.weight + slot_weight if example.slot else example.weight
-            score = 2 * shared / (total + example_weight)  # F1 of precision shared/total, recall shared/example
+            # F1 of precision shared/total and recall shared/(the example's weight)
+            score = 2 * shared / (total + example.weight + (slot_weight if example.slot else 0.0))
             if mentioned and not mentioned <= example.terms:
                 score *= UNEXPLAINED_ENTITY_PENALTY
             if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score
         term_set = frozenset(terms)
-        entity_ids = tuple(e.id for e in entities)
         for position, score in best.items():
             keywords = self._keyword_terms[position]
             if keywords and not any(k <= term_set for k in keywords):
                 score *= KEYWORD_PENALTY
             if unknown_name is not None:
                 score *= UNKNOWN_SLOT_PENALTY
-            intent = self.intents[position]
-            key = (intent.id, entity_ids, unknown_name)
-            previous = out.get(key)
-            if previous is None or score > previous.score:
-                out[key] = Candidate(intent, round(score, 4), entities, unknown_name)
+            out.append((round(score, 4), position, entities, unknown_name))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Collection
+from typing import Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -21,9 +21,26 @@ def max_edits(length: int) -> int:
     return 3
 
 
-def closest(word: str, choices: Collection[str]) -> str | None:
-    """The choice nearest to `word` (the earliest of equally near ones), or None when none is close enough."""
-    if len(word) < MIN_LENGTH or not choices or not word.isascii():
-        return None  # too short to correct safely, or another script than the vocabulary's
-    best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
-    return best[0] if best is not None else None
+class Speller:
+    """Corrects words to the nearest of a vocabulary; among equally near words the earlier one in
+    the vocabulary's order wins. A word n edits away is at most n letters longer or shorter, so each
+    length has its own list of the words it can be corrected to: a fraction of the vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        words = list(dict.fromkeys(vocabulary))
+        lengths = {len(w) for w in words}
+        self._reachable: dict[int, list[str]] = {}
+        for length in range(MIN_LENGTH, max(lengths, default=0) + max_edits(max(lengths, default=0)) + 1):
+            edits = max_edits(length)
+            self._reachable[length] = [w for w in words if abs(len(w) - length) <= edits]
+
+    def correct(self, word: str) -> str | None:
+        """The nearest known word, or None when none is near enough (or `word` is too short to
+        correct safely, or in another script than the vocabulary's)."""
+        if len(word) < MIN_LENGTH or not word.isascii():
+            return None
+        choices = self._reachable.get(len(word))
+        if not choices:
+            return None
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
+        return best[0] if best is not None else None
