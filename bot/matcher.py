@@ -33,6 +33,7 @@ MARGIN = 0.06
 """A best intent this close to a different runner-up is suggested, not answered, unless it is sure."""
 SURE = 0.95
 SMALLTALK_RATIO = 88
+"""How alike (rapidfuzz token_set_ratio) a message of stopwords only must be to a small-talk example."""
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.1
 """Intents scoring below this are not candidates at all: they could never be suggested."""
@@ -139,6 +140,13 @@ class Matcher:
         self._speller = Speller(sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
                                        key=lambda w: (-frequency[w], w)))
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
+        self._smalltalk_words = {i.id: {w for e in i.examples for w in clean(e).split()} for i in self.smalltalk}
+        self._smalltalk_plain: dict[frozenset[str], list[Intent]] = defaultdict(list)
+        """Small talk by the words of its examples that are neither stopwords nor courtesy words."""
+        for example, intent in self._smalltalk_examples:
+            plain = frozenset(self._plain_words(example.split()))
+            if intent not in self._smalltalk_plain[plain]:
+                self._smalltalk_plain[plain].append(intent)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -230,13 +238,14 @@ class Matcher:
     # -- matching --------------------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
+        words = clean(question).split()
+        smalltalk = self._smalltalk(words)
+        if smalltalk is not None:
+            return Match(question, "answer", smalltalk)
         analysis = self.analyse(question)
         if not analysis.words:
             return Match(question, "abstain", None)
-        smalltalk = self._smalltalk(clean(question).split())
         candidates = self._rank(analysis)
-        if smalltalk is not None and (not candidates or smalltalk.score >= candidates[0].score):
-            return Match(question, "answer", smalltalk)
         if not candidates or candidates[0].score < SUGGEST_THRESHOLD:
             return Match(question, "abstain", candidates[0] if candidates else None)
         best = candidates[0]
@@ -271,15 +280,27 @@ class Matcher:
         found = (self.knowledge.fact_about(e.id, intent.aspect or "") for e in candidate.entities)
         return tuple(f.id for f in found if f is not None)
 
+    def _plain_words(self, words: Iterable[str]) -> set[str]:
+        return {w for w in words if w not in self.analyzer.stopwords and w not in self.analyzer.courtesy}
+
     def _smalltalk(self, words: list[str]) -> Candidate | None:
-        if not self._smalltalk_examples or len(words) > 8:
+        """Small talk, or None. A message whose words beyond stopwords and courtesy words are those
+        of a small-talk example ("hi there bot", "thx a lot", "ok cya") gets the small talk sharing
+        most of its words; a message of stopwords only ("what can u do") the one worded closest."""
+        content = {w if w in self.vocabulary else self._speller.correct(w) or w
+                   for w in words if w not in self.analyzer.stopwords}
+        if not content:
+            return self._worded_like(" ".join(words)) if words else None
+        intents = self._smalltalk_plain.get(frozenset(self._plain_words(content)))
+        if not intents:
             return None
-        text = " ".join(words)
-        content = [w for w in words if w not in self.analyzer.stopwords and w not in self.analyzer.courtesy]
-        scorer = fuzz.token_set_ratio if not content else fuzz.ratio
+        said = content.union(words)
+        return Candidate(max(intents, key=lambda i: len(said & self._smalltalk_words[i.id])), 1.0)
+
+    def _worded_like(self, text: str) -> Candidate | None:
         best_score, best_intent = 0.0, None
         for example, intent in self._smalltalk_examples:
-            score = scorer(text, example)
+            score = fuzz.token_set_ratio(text, example)
             if score > best_score:
                 best_score, best_intent = score, intent
         if best_intent is None or best_score < SMALLTALK_RATIO:
