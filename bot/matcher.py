@@ -25,13 +25,20 @@ from bot.text import Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
 
-ANSWER_THRESHOLD = 0.62
-"""Score from which the best intent is answered outright."""
+# Decision thresholds, calibrated on tests/dev_questions.yaml by `python -m tests.bench.calibrate`
+# (never on the test set, tests/questions.yaml).
+ANSWER_THRESHOLD = 0.8
+"""Score from which the best intent is answered outright, unless a rival is within MARGIN of it."""
+MARGIN = 0.06
+SURE = 0.95
+"""Score from which the best intent is answered even with a rival within MARGIN."""
+LEAD_THRESHOLD = 0.45
+LEAD = 0.25
+"""A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
+chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
+are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none."""
 SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
-MARGIN = 0.06
-"""A best intent this close to a different runner-up is suggested, not answered, unless it is sure."""
-SURE = 0.95
 SMALLTALK_RATIO = 88
 """How alike (rapidfuzz token_set_ratio) a message of stopwords only must be to a small-talk example."""
 MAX_SUGGESTIONS = 3
@@ -43,7 +50,7 @@ KEYWORD_PENALTY = 0.6
 CONTEXT_WEIGHT = 0.3
 """Share of its usual weight that a context entity (the SCO, Astana) keeps: nearly every question
 is about them, so naming them says little about which question it is."""
-SLOT_WEIGHT_CAP = 0.4
+SLOT_WEIGHT_CAP = 0.6
 """In a slot intent the slot weighs what the entity's name weighs, at most this share of the rarest
 word: every slot intent shares the entity, so the other words must decide between them."""
 UNKNOWN_SLOT_PENALTY = 0.9
@@ -252,8 +259,9 @@ class Matcher:
         best_facts = self.facts_of(best)
         runner_up = next((c for c in candidates[1:] if c.intent.id != best.intent.id
                           and (not best_facts or self.facts_of(c) != best_facts)), None)
-        close_call = runner_up is not None and best.score - runner_up.score < MARGIN and best.score < SURE
-        if best.score >= ANSWER_THRESHOLD and not close_call:
+        lead = best.score - (runner_up.score if runner_up else 0.0)
+        confident = best.score >= ANSWER_THRESHOLD and (lead >= MARGIN or best.score >= SURE)
+        if confident or (best.score >= LEAD_THRESHOLD and lead >= LEAD):
             return Match(question, "answer", best)
         floor = max(SUGGEST_THRESHOLD, best.score * SUGGESTION_FLOOR)
         suggestions = self._distinct([c for c in candidates if c.score >= floor and c.unknown_name is None])

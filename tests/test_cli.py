@@ -37,7 +37,8 @@ def test_check_prints_one_line_summary(knowledge: Knowledge) -> None:
 def test_check_lists_every_intent_problem_with_file_and_line(knowledge_copy: Path) -> None:
     path = knowledge_copy / "intents" / "smalltalk.yaml"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("examples: [bye, goodbye, see you, bye bot, ok bye, see you later]", "examples: [bye, goodbye]")
+    text, replaced = re.subn(r"(- id: goodbye\n(?:  .*\n)*?)  examples: \[[^\]]*\]", r"\1  examples: [bye, goodbye]", text)
+    assert replaced == 1
     path.write_text(text, encoding="utf-8")
     membership = next(p for p in (knowledge_copy / "intents").glob("*.yaml")
                       if re.search(r"^  facts: \[", p.read_text(encoding="utf-8"), re.M))
@@ -116,15 +117,21 @@ def test_no_subcommand_without_token_says_it_starts_the_console() -> None:
 
 
 LABELLED = ROOT / "tests" / "questions.yaml"
+DEVELOPMENT = ROOT / "tests" / "dev_questions.yaml"
 
 
 # The bar is 95 % correct, <= 2 % wrong, <= 2 % out of scope answered; the matcher does not
-# reach it yet (see README). This guards the level reached so that no change makes it worse.
-REACHED = {"--min-correct": "0.87", "--max-wrong": "0.035", "--max-out-of-scope": "0.07"}
+# reach it yet (see README). These guard the levels reached so that no change makes them worse: on
+# the test set, and on the development set that the thresholds are calibrated on.
+REACHED = {
+    LABELLED: {"--min-correct": "0.85", "--max-wrong": "0.02", "--max-out-of-scope": "0.045"},
+    DEVELOPMENT: {"--min-correct": "0.62", "--max-wrong": "0.03", "--max-out-of-scope": "0.05"},
+}
 
 
-def test_labelled_set_stays_at_the_level_reached() -> None:
-    result = bot("eval", str(LABELLED), *[x for pair in REACHED.items() for x in pair])
+@pytest.mark.parametrize("labelled", REACHED, ids=lambda path: path.name)
+def test_question_set_stays_at_the_level_reached(labelled: Path) -> None:
+    result = bot("eval", str(labelled), *[x for pair in REACHED[labelled].items() for x in pair])
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -390,8 +390,9 @@ def _threshold_text(result: dict[str, Any]) -> str:
     if result["method"] == "matcher":
         from bot import matcher
 
-        return (f"its own: answer >= {matcher.ANSWER_THRESHOLD}, suggest >= {matcher.SUGGEST_THRESHOLD}, "
-                f"margin {matcher.MARGIN}")
+        return (f"its own (calibrated on the development set): answer >= {matcher.ANSWER_THRESHOLD} with a "
+                f"lead of {matcher.MARGIN}, or >= {matcher.LEAD_THRESHOLD} with a lead of {matcher.LEAD}; "
+                f"suggest >= {matcher.SUGGEST_THRESHOLD}")
     if threshold == float("inf") or threshold is None:
         return "never answers (tuned)"
     unit = {"rapidfuzz": "WRatio", "bm25": "BM25 score", "embeddings": "cosine"}[result["method"]]

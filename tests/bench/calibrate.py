@@ -1,0 +1,57 @@
+"""Calibrate the matcher's decision thresholds on the development set, never on the test set.
+
+    python -m tests.bench.calibrate [tests/dev_questions.yaml]
+
+Tries every combination of the thresholds below on the development questions (written apart from
+both the intents' examples and tests/questions.yaml) and prints the best ones by
+correct - 3 x wrong (wrong answers include out-of-scope questions answered with a fact), the
+objective the baselines of tests.bench.matching are tuned for, next to the values in use.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+import bot.matcher as matcher
+from bot.answer import Responder
+from bot.evaluate import evaluate, load_items
+from bot.knowledge import load_knowledge
+
+GRID = {
+    "ANSWER_THRESHOLD": [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
+    "MARGIN": [0.02, 0.06, 0.1],
+    "LEAD_THRESHOLD": [0.35, 0.4, 0.45, 0.5],
+    "LEAD": [0.15, 0.2, 0.25, 0.3, 0.35],
+}
+WRONG_COST = 3
+
+
+def main() -> None:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/dev_questions.yaml")
+    responder = Responder(load_knowledge())
+    items = load_items(path, responder)
+    in_use = {name: getattr(matcher, name) for name in GRID}
+    results = []
+    for values in itertools.product(*GRID.values()):
+        setting = dict(zip(GRID, values))
+        for name, value in setting.items():
+            setattr(matcher, name, value)
+        report = evaluate(items, responder)
+        objective = report.correct - WRONG_COST * report.wrong
+        results.append((objective, report.correct, report.wrong, report.out_of_scope_answered, setting))
+    for name, value in in_use.items():
+        setattr(matcher, name, value)
+    current = evaluate(items, responder)
+    print(f"{path}: {len(items)} items; objective correct - {WRONG_COST} x wrong")
+    print(f"in use {in_use}: correct {current.correct}, wrong {current.wrong}, "
+          f"out of scope answered {current.out_of_scope_answered}, "
+          f"objective {current.correct - WRONG_COST * current.wrong}")
+    results.sort(key=lambda r: r[0], reverse=True)
+    for objective, correct, wrong, out_of_scope, setting in results[:15]:
+        print(f"{objective:5d}  correct {correct:4d}  wrong {wrong:3d}  out of scope {out_of_scope:3d}  {setting}")
+
+
+if __name__ == "__main__":
+    main()
