@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from bot.entities import EntityFinder, Mention
 from bot.model import Entity, Intent, Knowledge
-from bot.spelling import Speller
+from bot.spelling import MIN_LENGTH as MIN_SPELLING_LENGTH, Speller, slips
 from bot.text import Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
@@ -41,6 +41,8 @@ SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
 SMALLTALK_RATIO = 88
 """How alike (rapidfuzz token_set_ratio) a message of stopwords only must be to a small-talk example."""
+SHORT_TYPO_LENGTH = 3
+"""Shortest misspelled stopword corrected ("teh")."""
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.1
 """Intents scoring below this are not candidates at all: they could never be suggested."""
@@ -144,8 +146,16 @@ class Matcher:
         self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         frequency = Counter(w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split())
-        self._speller = Speller(sorted((w for w in self.vocabulary if len(w) >= 4 and not w.isdigit()),
-                                       key=lambda w: (-frequency[w], w)))
+        by_frequency = sorted(self.vocabulary, key=lambda w: (-frequency[w], w))
+        self._speller = Speller(w for w in by_frequency if len(w) >= 4 and not w.isdigit())
+        self._stopword_slips: dict[str, str] = {}
+        """Misspelled stopwords too short for the speller ("waht", "abut", "teh"); short words are
+        corrected to nothing else, since one edit turns a name into another ("iraq", "iran")."""
+        for word in by_frequency:
+            if word in self.analyzer.stopwords:
+                for slip in slips(word):
+                    if len(slip) >= SHORT_TYPO_LENGTH and slip not in self.vocabulary:
+                        self._stopword_slips.setdefault(slip, word)
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
         self._smalltalk_words = {i.id: {w for e in i.examples for w in clean(e).split()} for i in self.smalltalk}
         self._smalltalk_plain: dict[frozenset[str], list[Intent]] = defaultdict(list)
@@ -234,7 +244,8 @@ class Matcher:
             if word in self.vocabulary or word.isdigit() or word.startswith("{"):
                 corrected.append(word)
                 continue
-            replacement = self._speller.correct(word)
+            replacement = (self._speller.correct(word) if len(word) >= MIN_SPELLING_LENGTH
+                           else self._stopword_slips.get(word))
             if replacement is None:
                 unknown.extend((word, term) for term in self.analyzer.terms([word]))
                 corrected.append(word)

@@ -44,3 +44,11 @@ class Speller:
             return None
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
         return best[0] if best is not None else None
+
+
+def slips(word: str) -> set[str]:
+    """What a quick typist makes of `word` by swapping two neighbouring letters or dropping one
+    ("waht", "teh", "abut"); not by replacing one, which turns too many real words into others."""
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    drops = {word[:i] + word[i + 1:] for i in range(len(word))}
+    return (swaps | drops) - {word}
