@@ -36,7 +36,9 @@ LEAD_THRESHOLD = 0.45
 LEAD = 0.25
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
-are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none."""
+are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
+Not when the question names an entity the intent's example does not ("population of Kazakhstan"
+is not the SCO's): that needs a high score."""
 SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
 SMALLTALK_RATIO = 88
@@ -77,10 +79,12 @@ class Candidate:
     entities: tuple[Entity, ...] = ()
     unknown_name: str | None = None
     """A word in the slot's place that names nothing in the gazetteer ("is France a member?")."""
+    unexplained: bool = False
+    """The question names an entity that the best matching example does not."""
 
 
-_Scored = tuple[float, int, tuple[Entity, ...], str | None]
-"""A candidate in the making: score, the intent's position, entities, unknown name."""
+_Scored = tuple[float, int, tuple[Entity, ...], str | None, bool]
+"""A candidate in the making: score, the intent's position, entities, unknown name, unexplained."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +276,7 @@ class Matcher:
                           and (not best_facts or self.facts_of(c) != best_facts)), None)
         lead = best.score - (runner_up.score if runner_up else 0.0)
         confident = best.score >= ANSWER_THRESHOLD and (lead >= MARGIN or best.score >= SURE)
-        if confident or (best.score >= LEAD_THRESHOLD and lead >= LEAD):
+        if confident or (best.score >= LEAD_THRESHOLD and lead >= LEAD and not best.unexplained):
             return Match(question, "answer", best)
         floor = max(SUGGEST_THRESHOLD, best.score * SUGGESTION_FLOOR)
         suggestions = self._distinct([c for c in candidates if c.score >= floor and c.unknown_name is None])
@@ -360,8 +364,8 @@ class Matcher:
             return []
         candidates.sort(key=lambda scored: scored[0], reverse=True)
         floor = candidates[0][0] * SUGGESTION_FLOOR
-        return [Candidate(self.intents[position], score, entities, unknown_name)
-                for score, position, entities, unknown_name in candidates if score >= floor]
+        return [Candidate(self.intents[position], score, entities, unknown_name, unexplained)
+                for score, position, entities, unknown_name, unexplained in candidates if score >= floor]
 
     def _split_terms(self, weights: dict[str, float], total: float,
                      postings: dict[str, list[int]]) -> tuple[list[str], list[str]]:
@@ -429,14 +433,20 @@ class Matcher:
                         matched[number] += weight
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
         best: dict[int, float] = {}
+        unexplained: set[int] = set()
         for number, shared in matched.items():
             example = examples[number]
             # F1 of precision shared/total and recall shared/(the example's weight)
             score = 2 * shared / (total + example.weight + (slot_weight if example.slot else 0.0))
-            if mentioned and not mentioned <= example.terms:
+            penalized = mentioned and not mentioned <= example.terms
+            if penalized:
                 score *= UNEXPLAINED_ENTITY_PENALTY
             if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score
+                if penalized:
+                    unexplained.add(example.intent)
+                else:
+                    unexplained.discard(example.intent)
         term_set = frozenset(terms)
         for position, score in best.items():
             keywords = self._keyword_terms[position]
@@ -444,4 +454,4 @@ class Matcher:
                 score *= KEYWORD_PENALTY
             if unknown_name is not None:
                 score *= UNKNOWN_SLOT_PENALTY
-            out.append((round(score, 4), position, entities, unknown_name))
+            out.append((round(score, 4), position, entities, unknown_name, position in unexplained))

@@ -125,7 +125,7 @@ DEVELOPMENT = ROOT / "tests" / "dev_questions.yaml"
 # the test set, and on the development set that the thresholds are calibrated on.
 REACHED = {
     LABELLED: {"--min-correct": "0.85", "--max-wrong": "0.02", "--max-out-of-scope": "0.045"},
-    DEVELOPMENT: {"--min-correct": "0.62", "--max-wrong": "0.03", "--max-out-of-scope": "0.05"},
+    DEVELOPMENT: {"--min-correct": "0.6", "--max-wrong": "0.035", "--max-out-of-scope": "0.07"},
 }
 
 
