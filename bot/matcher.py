@@ -58,10 +58,10 @@ SLOT_WEIGHT_CAP = 0.6
 """In a slot intent the slot weighs what the entity's name weighs, at most this share of the rarest
 word: every slot intent shares the entity, so the other words must decide between them."""
 UNKNOWN_SLOT_PENALTY = 0.9
+"""A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 UNEXPLAINED_ENTITY_PENALTY = 0.7
 """A question naming an entity that the matched example does not (and that fills no slot) is
 probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
-"""A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 MAX_UNKNOWN_SLOT_TERMS = 6
 LEADER_CONCEPT = "leader"
 """The concept (intents/language.yaml) of "president", "prime minister"...: with a country and no
@@ -146,10 +146,10 @@ class Matcher:
         self.intents: list[Intent] = [i for i in knowledge.intents.values() if not i.reply]
         self._context_terms = frozenset(f"@{e.id}" for e in knowledge.entities.values() if e.context)
         self.smalltalk: list[Intent] = [i for i in knowledge.intents.values() if i.reply]
-        example_words = {w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split()}
-        self._finder = EntityFinder(knowledge.entities.values(), frozenset(example_words) | self.analyzer.vocabulary_words)
-        self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         frequency = Counter(w for i in knowledge.intents.values() for e in i.examples for w in clean(e).split())
+        example_words = frozenset(frequency)
+        self._finder = EntityFinder(knowledge.entities.values(), example_words | self.analyzer.vocabulary_words)
+        self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         by_frequency = sorted(self.vocabulary, key=lambda w: (-frequency[w], w))
         self._speller = Speller(w for w in by_frequency if len(w) >= 4 and not w.isdigit())
         self._stopword_slips: dict[str, str] = {}
@@ -161,13 +161,16 @@ class Matcher:
                     if len(slip) >= SHORT_TYPO_LENGTH and slip not in self.vocabulary:
                         self._stopword_slips.setdefault(slip, word)
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
-        self._smalltalk_words = {i.id: {w for e in i.examples for w in clean(e).split()} for i in self.smalltalk}
+        self._smalltalk_words: dict[str, set[str]] = defaultdict(set)
+        for example, intent in self._smalltalk_examples:
+            self._smalltalk_words[intent.id].update(example.split())
         self._smalltalk_plain: dict[frozenset[str], list[Intent]] = defaultdict(list)
         """Small talk by the words of its examples that are neither stopwords nor courtesy words."""
         for example, intent in self._smalltalk_examples:
             plain = frozenset(self._plain_words(example.split()))
             if intent not in self._smalltalk_plain[plain]:
                 self._smalltalk_plain[plain].append(intent)
+        self._smalltalk_plain_words = frozenset().union(*self._smalltalk_plain)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -227,6 +230,9 @@ class Matcher:
             words = [w for part in _interleave(parts, _slot_term(slot)) for w in part]
         else:
             words = clean(text).split()
+        return self._analyse_words(words)
+
+    def _analyse_words(self, words: list[str]) -> Analysis:
         if not self.analyzer.is_courtesy_only(words):
             words = [w for w in words if w not in self.analyzer.courtesy]
         mentions = self._finder.find(words)
@@ -264,7 +270,7 @@ class Matcher:
         smalltalk = self._smalltalk(words)
         if smalltalk is not None:
             return Match(question, "answer", smalltalk)
-        analysis = self.analyse(question)
+        analysis = self._analyse_words(words)
         if not analysis.words:
             return Match(question, "abstain", None)
         candidates = self._rank(analysis)
@@ -310,8 +316,11 @@ class Matcher:
         """Small talk, or None. A message whose words beyond stopwords and courtesy words are those
         of a small-talk example ("hi there bot", "thx a lot", "ok cya") gets the small talk sharing
         most of its words; a message of stopwords only ("what can u do") the one worded closest."""
-        content = {w if w in self.vocabulary else self._speller.correct(w) or w
-                   for w in words if w not in self.analyzer.stopwords}
+        content_words = [w for w in words if w not in self.analyzer.stopwords]
+        plain = self._plain_words(content_words)
+        if any(w in self.vocabulary and w not in self._smalltalk_plain_words for w in plain):
+            return None  # a known word that no small talk has: no need to correct the spelling
+        content = {w if w in self.vocabulary else self._speller.correct(w) or w for w in content_words}
         if not content:
             return self._worded_like(" ".join(words)) if words else None
         intents = self._smalltalk_plain.get(frozenset(self._plain_words(content)))
@@ -374,18 +383,18 @@ class Matcher:
         are in a third of all examples and say little. So are the terms in most examples, as many as
         keep an example that shares nothing but deferred terms below SUGGEST_THRESHOLD: skipping it
         changes no outcome, and saves scanning the longest postings."""
-        context = [t for t in weights if t in self._context_terms]
-        if len(context) == len(weights):
-            context = []
-        others = sorted((t for t in weights if t not in context), key=lambda t: len(postings.get(t, ())))
-        deferred_weight = sum(weights[t] for t in context)
+        deferred = [t for t in weights if t in self._context_terms]
+        if len(deferred) == len(weights):
+            deferred = []
+        others = sorted((t for t in weights if t not in deferred), key=lambda t: len(postings.get(t, ())))
+        deferred_weight = sum(weights[t] for t in deferred)
         while others:
             with_next = deferred_weight + weights[others[-1]]
             if 2 * with_next / (total + with_next) >= SUGGEST_THRESHOLD:
                 break
             deferred_weight = with_next
-            context.append(others.pop())
-        return others, context
+            deferred.append(others.pop())
+        return others, deferred
 
     def _slot_fillers(self, analysis: Analysis) -> dict[str, list[Entity]]:
         """Entities that can fill a slot, by type. Several of one type fill it together only when

@@ -28,9 +28,9 @@ class Speller:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         words = list(dict.fromkeys(vocabulary))
-        lengths = {len(w) for w in words}
+        longest = max((len(w) for w in words), default=0)
         self._reachable: dict[int, list[str]] = {}
-        for length in range(MIN_LENGTH, max(lengths, default=0) + max_edits(max(lengths, default=0)) + 1):
+        for length in range(MIN_LENGTH, longest + max_edits(longest) + 1):
             edits = max_edits(length)
             self._reachable[length] = [w for w in words if abs(len(w) - length) <= edits]
 

@@ -18,6 +18,7 @@ import bot.matcher as matcher
 from bot.answer import Responder
 from bot.evaluate import evaluate, load_items
 from bot.knowledge import load_knowledge
+from tests.bench import ROOT
 
 GRID = {
     "ANSWER_THRESHOLD": [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
@@ -29,7 +30,7 @@ WRONG_COST = 3
 
 
 def main() -> None:
-    path = Path(sys.argv[1] if len(sys.argv) > 1 else "tests/dev_questions.yaml")
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "dev_questions.yaml"
     responder = Responder(load_knowledge())
     items = load_items(path, responder)
     in_use = {name: getattr(matcher, name) for name in GRID}
