@@ -44,7 +44,9 @@ SUGGEST_THRESHOLD = 0.32
 SMALLTALK_RATIO = 88
 """How alike (rapidfuzz token_set_ratio) a message of stopwords only must be to a small-talk example."""
 SHORT_TYPO_LENGTH = 3
-"""Shortest misspelled stopword corrected ("teh")."""
+"""Shortest misspelled stopword or question word corrected ("teh", "wen")."""
+QUESTION_WORDS = frozenset({"who", "when", "where", "why", "how", "which"})
+"""Short words that tell questions apart: corrected when slightly misspelled, like stopwords."""
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.1
 """Intents scoring below this are not candidates at all: they could never be suggested."""
@@ -130,6 +132,11 @@ def _slot_term(entity_type: str) -> str:
     return "{" + entity_type + "}"
 
 
+def _could_be_name(word: str) -> bool:
+    """Whether an unknown word could name something ("france"), unlike "20th" or "2025"."""
+    return not any(char.isdigit() for char in word)
+
+
 def _interleave(parts: list[list[str]], separator: str) -> list[list[str]]:
     joined: list[list[str]] = []
     for number, part in enumerate(parts):
@@ -152,14 +159,15 @@ class Matcher:
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         by_frequency = sorted(self.vocabulary, key=lambda w: (-frequency[w], w))
         self._speller = Speller(w for w in by_frequency if len(w) >= 4 and not w.isdigit())
-        self._stopword_slips: dict[str, str] = {}
-        """Misspelled stopwords too short for the speller ("waht", "abut", "teh"); short words are
-        corrected to nothing else, since one edit turns a name into another ("iraq", "iran")."""
+        self._short_slips: dict[str, str] = {}
+        """Misspelled stopwords and question words too short for the speller ("waht", "abut", "wen");
+        short words are corrected to nothing else, since one edit turns a name into another ("iraq",
+        "iran")."""
         for word in by_frequency:
-            if word in self.analyzer.stopwords:
+            if word in self.analyzer.stopwords or word in QUESTION_WORDS:
                 for slip in slips(word):
                     if len(slip) >= SHORT_TYPO_LENGTH and slip not in self.vocabulary:
-                        self._stopword_slips.setdefault(slip, word)
+                        self._short_slips.setdefault(slip, word)
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
         self._smalltalk_words: dict[str, set[str]] = defaultdict(set)
         for example, intent in self._smalltalk_examples:
@@ -255,7 +263,7 @@ class Matcher:
                 corrected.append(word)
                 continue
             replacement = (self._speller.correct(word) if len(word) >= MIN_SPELLING_LENGTH
-                           else self._stopword_slips.get(word))
+                           else self._short_slips.get(word))
             if replacement is None:
                 unknown.extend((word, term) for term in self.analyzer.terms([word]))
                 corrected.append(word)
@@ -356,7 +364,7 @@ class Matcher:
         named = [m for m in analysis.mentions if not m.entity.context]
         if len(analysis.unknown) == 1 and not named and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
             word, term = analysis.unknown[0]
-            for entity_type in self._indices:
+            for entity_type in self._indices if _could_be_name(word) else ():
                 if entity_type is None or entity_type in by_type:
                     continue
                 variant = [_slot_term(entity_type) if t == term else t for t in terms]
@@ -415,6 +423,13 @@ class Matcher:
             fillers[entity_type] = list(dict.fromkeys(m.entity for m in chosen))
         return fillers
 
+    def _shares_more_than(self, shared: float, example: _Example, context: list[str],
+                          weights: dict[str, float]) -> bool:
+        """Whether an example shares some term with a question besides its context terms (the SCO,
+        Astana): an unknown word in the slot's place is taken for a name only when the rest of the
+        question asks what the example asks ("is france a member?", not "weather in astana?")."""
+        return shared - sum(weights[t] for t in context if t in example.terms) > 1e-9
+
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
                unknown_name: str | None, out: list[_Scored], *, slot_weight: float = 0.0) -> None:
         """Score `terms` against every example of `index` sharing a term; add each intent's best to
@@ -441,12 +456,17 @@ class Matcher:
                     if term in examples[number].terms:
                         matched[number] += weight
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
+        context = [t for t in terms if t in self._context_terms]
         best: dict[int, float] = {}
         unexplained: set[int] = set()
         for number, shared in matched.items():
             example = examples[number]
+            slot_shared = slot_weight if example.slot else 0.0
+            if unknown_name is not None and not self._shares_more_than(
+                    shared - slot_shared, example, context, weights):
+                continue
             # F1 of precision shared/total and recall shared/(the example's weight)
-            score = 2 * shared / (total + example.weight + (slot_weight if example.slot else 0.0))
+            score = 2 * shared / (total + example.weight + slot_shared)
             penalized = mentioned and not mentioned <= example.terms
             if penalized:
                 score *= UNEXPLAINED_ENTITY_PENALTY

@@ -53,13 +53,14 @@ def fold(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Folded text with a leading /command (/ask, /ask@bot), @mentions and punctuation removed."""
+    """Folded text with a leading /command (/ask, /ask@bot), @mentions and punctuation removed;
+    "%" becomes "percent"."""
     text = fold(text)
     text = _COMMAND.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _NEGATION.sub(" not", text)
     text = _POSSESSIVE.sub("", text)
-    text = _APOSTROPHE.sub("", text)
+    text = _APOSTROPHE.sub("", text).replace("%", " percent ")
     return " ".join(_NOT_WORD.sub(" ", text).split()[:MAX_WORDS])
 
 

@@ -31,6 +31,7 @@ def responder(knowledge: Knowledge, matcher: Matcher) -> Responder:
         ("wh\u200bo at\u0000tended", "wh o at tended"),
         ("ＳＣＯ　members", "sco members"),
         ("<b>members</b> *of* `sco`", "b members b of sco"),
+        ("42% of people", "42 percent of people"),
     ],
 )
 def test_clean(raw: str, cleaned: str) -> None:
@@ -91,6 +92,20 @@ def test_entity_unknown_to_the_sources_gets_an_honest_decline(responder: Respond
     assert answer.outcome == "abstain"
     assert answer.citations == ()
     assert name in (answer.message or "")
+
+
+@pytest.mark.parametrize("question", ["what's the weather in astana", "what number summit was it, the 20th?"])
+def test_words_that_are_no_names_get_no_decline_about_them(responder: Responder, question: str) -> None:
+    """An unknown word is taken for a name only when the rest of the question asks what an example
+    asks, and never when it holds a digit."""
+    answer = responder.ask(question)
+    assert not any(word in (answer.message or "").lower() for word in ("weather", "20th")), answer.message
+
+
+@pytest.mark.parametrize(("question", "word"), [("wen did the leaders meet", "when"), ("wher was the summit", "where"),
+                                                ("waht happened", "what")])
+def test_short_question_words_and_stopwords_are_corrected(matcher: Matcher, question: str, word: str) -> None:
+    assert matcher.analyse(question).terms == matcher.analyse(question.replace(question.split()[0], word)).terms
 
 
 def test_entity_without_the_asked_fact_is_declined_for_that_entity(responder: Responder, knowledge: Knowledge) -> None:
