@@ -68,6 +68,7 @@ MAX_UNKNOWN_SLOT_TERMS = 6
 LEADER_CONCEPT = "leader"
 """The concept (intents/language.yaml) of "president", "prime minister"...: with a country and no
 person named, "the Iranian president" stands for a person the gazetteer may not know."""
+COVERAGE_WEIGHT = 0.4
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
 UNKNOWN_WEIGHT = 1.5
 """A word no intent uses weighs this many times the rarest known word: a question about something
@@ -193,6 +194,7 @@ class Matcher:
                 examples.append(terms)
             analysed.append(examples)
             per_intent_terms.append(set().union(*examples))
+        self._intent_terms = [frozenset(t) for t in per_intent_terms]
         document_frequency: dict[str, int] = defaultdict(int)
         for terms in per_intent_terms:
             for term in terms:
@@ -478,6 +480,9 @@ class Matcher:
                     unexplained.discard(example.intent)
         term_set = frozenset(terms)
         for position, score in best.items():
+            vocabulary = self._intent_terms[position]
+            coverage = sum(w for t, w in weights.items() if t in vocabulary) / total
+            score *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage
             keywords = self._keyword_terms[position]
             if keywords and not any(k <= term_set for k in keywords):
                 score *= KEYWORD_PENALTY

@@ -20,6 +20,8 @@ from bot.evaluate import evaluate, load_items
 from bot.knowledge import load_knowledge
 from tests.bench import ROOT
 
+RANKING = {"COVERAGE_WEIGHT": [0.0, 0.2, 0.3, 0.4, 0.5, 0.6]}
+"""Constants that change the candidates' scores; those of GRID only change the decision."""
 GRID = {
     "ANSWER_THRESHOLD": [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9],
     "MARGIN": [0.02, 0.06, 0.1],
@@ -33,15 +35,21 @@ def main() -> None:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "dev_questions.yaml"
     responder = Responder(load_knowledge())
     items = load_items(path, responder)
-    in_use = {name: getattr(matcher, name) for name in GRID}
+    in_use = {name: getattr(matcher, name) for name in RANKING | GRID}
     results = []
-    for values in itertools.product(*GRID.values()):
-        setting = dict(zip(GRID, values))
-        for name, value in setting.items():
-            setattr(matcher, name, value)
-        report = evaluate(items, responder)
-        objective = report.correct - WRONG_COST * report.wrong
-        results.append((objective, report.correct, report.wrong, report.out_of_scope_answered, setting))
+    rank = matcher.Matcher._rank
+    for ranking in itertools.product(*RANKING.values()):
+        ranked: dict[matcher.Analysis, list[matcher.Candidate]] = {}
+        matcher.Matcher._rank = lambda self, analysis: ranked.get(analysis) or ranked.setdefault(
+            analysis, rank(self, analysis))
+        for values in itertools.product(*GRID.values()):
+            setting = dict(zip(RANKING, ranking)) | dict(zip(GRID, values))
+            for name, value in setting.items():
+                setattr(matcher, name, value)
+            report = evaluate(items, responder)
+            objective = report.correct - WRONG_COST * report.wrong
+            results.append((objective, report.correct, report.wrong, report.out_of_scope_answered, setting))
+    matcher.Matcher._rank = rank
     for name, value in in_use.items():
         setattr(matcher, name, value)
     current = evaluate(items, responder)
