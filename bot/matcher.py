@@ -32,8 +32,8 @@ ANSWER_THRESHOLD = 0.8
 MARGIN = 0.06
 SURE = 0.95
 """Score from which the best intent is answered even with a rival within MARGIN."""
-LEAD_THRESHOLD = 0.45
-LEAD = 0.25
+LEAD_THRESHOLD = 0.4
+LEAD = 0.3
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
 are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
@@ -68,7 +68,9 @@ MAX_UNKNOWN_SLOT_TERMS = 6
 LEADER_CONCEPT = "leader"
 """The concept (intents/language.yaml) of "president", "prime minister"...: with a country and no
 person named, "the Iranian president" stands for a person the gazetteer may not know."""
-COVERAGE_WEIGHT = 0.4
+COVERAGE_WEIGHT = 0.2
+"""Share of a candidate's score that depends on how much of the question (by weight) its intent's
+examples use anywhere: a paraphrase spreads its words over several examples of the right intent."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
 UNKNOWN_WEIGHT = 1.5
 """A word no intent uses weighs this many times the rarest known word: a question about something
@@ -337,7 +339,14 @@ class Matcher:
         if not intents:
             return None
         said = content.union(words)
-        return Candidate(max(intents, key=lambda i: len(said & self._smalltalk_words[i.id])), 1.0)
+        text = " ".join(words)
+
+        def likeness(intent: Intent) -> tuple[int, float]:
+            """Words shared with the intent's examples, then how alike the closest one is ("thx")."""
+            return (len(said & self._smalltalk_words[intent.id]),
+                    max(fuzz.ratio(text, e) for e, i in self._smalltalk_examples if i is intent))
+
+        return Candidate(max(intents, key=likeness), 1.0)
 
     def _worded_like(self, text: str) -> Candidate | None:
         best_score, best_intent = 0.0, None

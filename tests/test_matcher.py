@@ -135,6 +135,13 @@ def test_small_talk_gets_a_friendly_reply_without_sources(responder: Responder, 
     assert answer.outcome == "answer" and answer.text and answer.citations == ()
 
 
+@pytest.mark.parametrize(("message", "intent"), [("thx", "thanks"), ("thx!!", "thanks"), ("yo", "greeting"),
+                                                 ("cya", "goodbye"), ("thanks, that helps a lot", "thanks")])
+def test_small_talk_of_courtesy_words_gets_the_reply_it_is_closest_to(responder: Responder, message: str,
+                                                                       intent: str) -> None:
+    assert responder.ask(message).intent == intent
+
+
 def test_greeting_before_a_question_does_not_hide_the_question(responder: Responder) -> None:
     plain = responder.ask("is turkey a member of the sco?")
     polite = responder.ask("hi! is turkey a member of the sco? thanks")

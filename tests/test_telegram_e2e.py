@@ -338,6 +338,7 @@ def test_timeout_is_logged_and_the_bot_carries_on(api: FakeBotApi, bot: BotProce
     user, other = new_user(), new_user()
     api.fail_next("sendMessage", "late", delay=7)
     api.private_message("is iran a member?", user_id=user)
+    api.wait_for("sendMessage", sent_to(user), include_failed=True, timeout=15)
     api.private_message("is iran a member?", user_id=other)
     reply(api, other, timeout=15)
     deadline = time.monotonic() + 15
