@@ -43,6 +43,8 @@ SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
 SMALLTALK_RATIO = 88
 """How alike (rapidfuzz token_set_ratio) a message of stopwords only must be to a small-talk example."""
+ADDRESSING = frozenset({"you", "your", "yours", "yourself", "u", "ur", "bot"})
+"""Words of a message addressed to the bot itself ("what kind of bot are you")."""
 SHORT_TYPO_LENGTH = 3
 """Shortest misspelled stopword or question word corrected ("teh", "wen")."""
 QUESTION_WORDS = frozenset({"who", "when", "where", "why", "how", "which"})
@@ -182,6 +184,10 @@ class Matcher:
             if intent not in self._smalltalk_plain[plain]:
                 self._smalltalk_plain[plain].append(intent)
         self._smalltalk_plain_words = frozenset().union(*self._smalltalk_plain)
+        self._smalltalk_plain_by_intent: dict[str, set[str]] = defaultdict(set)
+        for plain, intents in self._smalltalk_plain.items():
+            for intent in intents:
+                self._smalltalk_plain_by_intent[intent.id].update(plain)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -326,8 +332,9 @@ class Matcher:
 
     def _smalltalk(self, words: list[str]) -> Candidate | None:
         """Small talk, or None. A message whose words beyond stopwords and courtesy words are those
-        of a small-talk example ("hi there bot", "thx a lot", "ok cya") gets the small talk sharing
-        most of its words; a message of stopwords only ("what can u do") the one worded closest."""
+        of a small-talk example ("hi there bot", "thx a lot", "ok cya"), or else, addressed to the bot,
+        all words of one small talk's examples ("what kind of bot are you"), gets the small talk sharing most of its
+        words; a message of stopwords only ("what can u do") the one worded closest."""
         content_words = [w for w in words if w not in self.analyzer.stopwords]
         plain = self._plain_words(content_words)
         if any(w in self.vocabulary and w not in self._smalltalk_plain_words for w in plain):
@@ -335,7 +342,10 @@ class Matcher:
         content = {w if w in self.vocabulary else self._speller.correct(w) or w for w in content_words}
         if not content:
             return self._worded_like(" ".join(words)) if words else None
-        intents = self._smalltalk_plain.get(frozenset(self._plain_words(content)))
+        plain = self._plain_words(content)
+        intents = self._smalltalk_plain.get(frozenset(plain))
+        if not intents and ADDRESSING.intersection(words):
+            intents = [i for i in self.smalltalk if plain <= self._smalltalk_plain_by_intent[i.id]]
         if not intents:
             return None
         said = content.union(words)

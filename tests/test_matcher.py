@@ -136,9 +136,11 @@ def test_small_talk_gets_a_friendly_reply_without_sources(responder: Responder, 
 
 
 @pytest.mark.parametrize(("message", "intent"), [("thx", "thanks"), ("thx!!", "thanks"), ("yo", "greeting"),
-                                                 ("cya", "goodbye"), ("thanks, that helps a lot", "thanks")])
-def test_small_talk_of_courtesy_words_gets_the_reply_it_is_closest_to(responder: Responder, message: str,
-                                                                       intent: str) -> None:
+                                                 ("cya", "goodbye"), ("thanks, that helps a lot", "thanks"),
+                                                 ("what are you, some kind of bot?", "about-bot"),
+                                                 ("where was it", "summit-location")])
+def test_small_talk_gets_the_reply_it_is_closest_to_and_questions_stay_questions(
+        responder: Responder, message: str, intent: str) -> None:
     assert responder.ask(message).intent == intent
 
 
