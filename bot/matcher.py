@@ -488,23 +488,35 @@ class Matcher:
                 continue
             # F1 of precision shared/total and recall shared/(the example's weight)
             score = 2 * shared / (total + example.weight + slot_shared)
-            penalized = mentioned and not mentioned <= example.terms
+            penalized = bool(mentioned) and not mentioned <= example.terms
             if penalized:
                 score *= UNEXPLAINED_ENTITY_PENALTY
             if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score
-                if penalized:
-                    unexplained.add(example.intent)
-                else:
-                    unexplained.discard(example.intent)
+                if mentioned:
+                    (unexplained.add if penalized else unexplained.discard)(example.intent)
+        if not best:
+            return
         term_set = frozenset(terms)
+        top = max(best, key=best.__getitem__)
+        # the adjustments below only lower a score: an intent scoring under this before them would
+        # end under SUGGESTION_FLOOR of `top` after them, and be dropped by _rank anyway
+        cutoff = self._adjusted(top, best[top], weights, total, term_set, unknown_name) * SUGGESTION_FLOOR
         for position, score in best.items():
-            vocabulary = self._intent_terms[position]
-            coverage = sum(w for t, w in weights.items() if t in vocabulary) / total
-            score *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage
-            keywords = self._keyword_terms[position]
-            if keywords and not any(k <= term_set for k in keywords):
-                score *= KEYWORD_PENALTY
-            if unknown_name is not None:
-                score *= UNKNOWN_SLOT_PENALTY
-            out.append((round(score, 4), position, entities, unknown_name, position in unexplained))
+            if score >= cutoff:
+                score = self._adjusted(position, score, weights, total, term_set, unknown_name)
+                out.append((round(score, 4), position, entities, unknown_name, position in unexplained))
+
+    def _adjusted(self, position: int, score: float, weights: dict[str, float], total: float,
+                  term_set: frozenset[str], unknown_name: str | None) -> float:
+        """An intent's best example score, scaled by how much of the question the intent's examples
+        use at all, and lowered when a keyword is missing or the slot holds an unknown word."""
+        vocabulary = self._intent_terms[position]
+        coverage = sum(w for t, w in weights.items() if t in vocabulary) / total
+        score *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage
+        keywords = self._keyword_terms[position]
+        if keywords and not any(k <= term_set for k in keywords):
+            score *= KEYWORD_PENALTY
+        if unknown_name is not None:
+            score *= UNKNOWN_SLOT_PENALTY
+        return score
