@@ -42,7 +42,6 @@ class EntityFinder:
                 words = tuple(clean(alias).split())
                 if words:
                     self._aliases.setdefault(words, entity)
-        self._longest = max(len(words) for words in self._aliases)
         fuzzy: dict[int, dict[str, Entity]] = {}
         for words, entity in self._aliases.items():
             joined = " ".join(words)
@@ -63,8 +62,11 @@ class EntityFinder:
         taken = [False] * len(words)
         unknown = [w not in self._known for w in words]
         alias_lengths = [self._lengths_by_first_word.get(w, ()) for w in words]
+        lengths = set().union(*alias_lengths)
+        if any(unknown):
+            lengths.update(range(1, MAX_FUZZY_WORDS + 1))
         mentions: list[Mention] = []
-        for length in range(min(self._longest, len(words)), 0, -1):
+        for length in sorted((n for n in lengths if n <= len(words)), reverse=True):
             for start in range(len(words) - length + 1):
                 if length not in alias_lengths[start] or any(taken[start:start + length]):
                     continue

@@ -52,6 +52,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(_fold_char(c) for c in decomposed))
 
 
+@lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Folded text with a leading /command (/ask, /ask@bot), @mentions and punctuation removed;
     "%" becomes "percent"."""
@@ -87,6 +88,13 @@ class Analyzer:
                 elif words:
                     self._phrases[words] = concept
         self._longest_phrase = max((len(p) for p in self._phrases), default=1)
+        self._phrase_lengths: dict[str, list[int]] = {}
+        """The lengths of the phrases starting with a word, longest first."""
+        for phrase in self._phrases:
+            if len(phrase) > 1:
+                self._phrase_lengths.setdefault(phrase[0], []).append(len(phrase))
+        for lengths in self._phrase_lengths.values():
+            lengths.sort(reverse=True)
         self.vocabulary_words = frozenset(
             {w for phrase in self._phrases for w in phrase} | self.stopwords | self.courtesy
             | {w for phrases in language.synonyms.values() for p in phrases for w in clean(p).split()}
@@ -98,7 +106,9 @@ class Analyzer:
         terms: list[str] = []
         i = 0
         while i < len(words):
-            for length in range(min(self._longest_phrase, len(words) - i), 1, -1):
+            for length in self._phrase_lengths.get(words[i], ()):
+                if length > len(words) - i:
+                    continue
                 phrase = tuple(words[i:i + length])
                 if phrase in self._phrases:
                     concept = self._phrases[phrase]
