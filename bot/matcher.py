@@ -179,15 +179,13 @@ class Matcher:
             self._smalltalk_words[intent.id].update(example.split())
         self._smalltalk_plain: dict[frozenset[str], list[Intent]] = defaultdict(list)
         """Small talk by the words of its examples that are neither stopwords nor courtesy words."""
+        self._smalltalk_plain_by_intent: dict[str, set[str]] = defaultdict(set)
         for example, intent in self._smalltalk_examples:
             plain = frozenset(self._plain_words(example.split()))
             if intent not in self._smalltalk_plain[plain]:
                 self._smalltalk_plain[plain].append(intent)
+            self._smalltalk_plain_by_intent[intent.id].update(plain)
         self._smalltalk_plain_words = frozenset().union(*self._smalltalk_plain)
-        self._smalltalk_plain_by_intent: dict[str, set[str]] = defaultdict(set)
-        for plain, intents in self._smalltalk_plain.items():
-            for intent in intents:
-                self._smalltalk_plain_by_intent[intent.id].update(plain)
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -332,9 +330,10 @@ class Matcher:
 
     def _smalltalk(self, words: list[str]) -> Candidate | None:
         """Small talk, or None. A message whose words beyond stopwords and courtesy words are those
-        of a small-talk example ("hi there bot", "thx a lot", "ok cya"), or else, addressed to the bot,
-        all words of one small talk's examples ("what kind of bot are you"), gets the small talk sharing most of its
-        words; a message of stopwords only ("what can u do") the one worded closest."""
+        of a small-talk example ("hi there bot", "thx a lot", "ok cya"), or else, addressed to the
+        bot, words all found in one small talk's examples ("what kind of bot are you"), gets the
+        small talk sharing most of its words; a message of stopwords only ("what can u do") the one
+        worded closest."""
         content_words = [w for w in words if w not in self.analyzer.stopwords]
         plain = self._plain_words(content_words)
         if any(w in self.vocabulary and w not in self._smalltalk_plain_words for w in plain):

@@ -10,6 +10,7 @@ objective the baselines of tests.bench.matching are tuned for, next to the value
 
 from __future__ import annotations
 
+import functools
 import itertools
 import sys
 from pathlib import Path
@@ -39,9 +40,8 @@ def main() -> None:
     results = []
     rank = matcher.Matcher._rank
     for ranking in itertools.product(*RANKING.values()):
-        ranked: dict[matcher.Analysis, list[matcher.Candidate]] = {}
-        matcher.Matcher._rank = lambda self, analysis: ranked.get(analysis) or ranked.setdefault(
-            analysis, rank(self, analysis))
+        # the candidates depend on RANKING only: rank each question once per ranking setting
+        matcher.Matcher._rank = functools.cache(rank)
         for values in itertools.product(*GRID.values()):
             setting = dict(zip(RANKING, ranking)) | dict(zip(GRID, values))
             for name, value in setting.items():
