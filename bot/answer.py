@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.matcher import Candidate, Match, Matcher, Outcome
@@ -97,7 +98,7 @@ class Responder:
         intent = best.intent
         template = intent.unanswered or DEFAULT_UNANSWERED
         if best.unknown_name is not None:
-            name = best.unknown_name.capitalize() if best.unknown_name.islower() else best.unknown_name
+            name = _display_name(best.unknown_name, question)
             return Answer(question, "abstain", None, None, best.score, None,
                           message=template.format(name=name), examples=self.popular[:3])
         facts: list[Fact] = []
@@ -134,3 +135,12 @@ def _citations(facts: list[Fact]) -> tuple[Citation, ...]:
         for citation in fact.citations:
             seen.setdefault((citation.source.id, citation.quote), citation)
     return tuple(seen.values())
+
+
+def _display_name(name: str, question: str) -> str:
+    """An unknown name as the question wrote it, when it has capitals ("McDonald"); otherwise
+    capitalized, and a two-letter one in capitals ("uk": "UK")."""
+    typed = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question, re.IGNORECASE)
+    if typed and not typed.group().islower():
+        return typed.group()
+    return name.upper() if len(name) <= 2 else name.capitalize()

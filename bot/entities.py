@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from bot.model import Entity
-from bot.spelling import MIN_LENGTH, Speller
+from bot.spelling import MIN_LENGTH, Speller, slips
 from bot.text import clean
 
 
@@ -18,6 +18,14 @@ def _names(entity: Entity) -> list[str]:
         outside, _, inside = entity.name.partition("(")
         names += [outside, inside.rstrip(")")]
     return names
+
+
+def _spares_short_words(typed: list[str], name: list[str]) -> bool:
+    """Whether a misspelled name keeps its short words, but for a slip ("teh"): a one-letter change
+    makes another word of them, so "the uk" is not "the us"."""
+    if len(typed) != len(name):
+        return True
+    return all(t == n or min(len(t), len(n)) >= MIN_LENGTH or t in slips(n) for t, n in zip(typed, name))
 
 
 MAX_FUZZY_WORDS = 3
@@ -81,8 +89,9 @@ class EntityFinder:
             for start in range(len(words) - length + 1):
                 if not any(unknown[start:start + length]) or any(taken[start:start + length]):
                     continue
-                best = speller.correct(" ".join(words[start:start + length]))
-                if best is not None:
+                typed = words[start:start + length]
+                best = speller.correct(" ".join(typed))
+                if best is not None and _spares_short_words(typed, best.split()):
                     mentions.append(Mention(names[best], start, start + length, False))
                     taken[start:start + length] = [True] * length
         return sorted(mentions, key=lambda m: m.start)

@@ -7,6 +7,8 @@ was built. A question is scored against each example by a weighted F1 of shared 
 inverse intent frequencies, so rare words count and common ones barely do, and precision keeps a
 long question that merely shares common words from scoring high. For a slot intent ("is <country> a
 member?") the entity's words are replaced by the slot, so one intent serves every country.
+A second view ranks the candidates with it: each intent's posterior probability by naive Bayes
+over the terms of all its examples.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ Outcome = Literal["answer", "suggest", "abstain"]
 
 # Decision thresholds, calibrated on tests/dev_questions.yaml by `python -m tests.bench.calibrate`
 # (never on the test set, tests/questions.yaml).
-ANSWER_THRESHOLD = 0.8
+ANSWER_THRESHOLD = 0.7
 """Score from which the best intent is answered outright, unless a rival is within MARGIN of it."""
-MARGIN = 0.06
+MARGIN = 0.02
 SURE = 0.95
 """Score from which the best intent is answered even with a rival within MARGIN."""
-LEAD_THRESHOLD = 0.4
-LEAD = 0.3
+LEAD_THRESHOLD = 0.5
+LEAD = 0.25
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
 are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
@@ -73,7 +75,19 @@ person named, "the Iranian president" stands for a person the gazetteer may not 
 COVERAGE_WEIGHT = 0.2
 """Share of a candidate's score that depends on how much of the question (by weight) its intent's
 examples use anywhere: a paraphrase spreads its words over several examples of the right intent."""
+ASKED_KINDS = frozenset({"when", "where", "number", "money", "clock"})
+"""Terms that say what kind of answer a question wants (a date, a place, a count, a sum, a time)."""
+UNASKED_KIND_PENALTY = 0.7
+"""An intent none of whose examples asks for the kind of answer a question wants is likely a near
+miss: "when did Mongolia become an observer?" is not answered by Mongolia's status."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
+LIKELIHOOD_WEIGHT = 0.3
+"""Share of a candidate's score that its intent's posterior probability (naive Bayes over the terms
+its examples hold) can take away: the best single example says how close a question comes to one
+way of asking, the posterior how much its words, wherever they are in an intent's examples, point
+to that intent rather than to another."""
+LIKELIHOOD_SMOOTHING = 0.2
+"""Pseudo-count of a term's presence in an intent's examples (additive smoothing)."""
 UNKNOWN_WEIGHT = 1.5
 """A word no intent uses weighs this many times the rarest known word: a question about something
 the intents never mention is most likely about something the sources do not cover."""
@@ -213,6 +227,7 @@ class Matcher:
             [frozenset(self.example_terms(k, intent)) for k in intent.keywords] for intent in self.intents
         ]
         self._indices: dict[str | None, _Index] = defaultdict(_Index)
+        self._build_likelihoods(analysed)
         for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
             index = self._indices[intent.slot]
             slot = _slot_term(intent.slot) if intent.slot else None
@@ -222,6 +237,44 @@ class Matcher:
                 index.examples.append(_Example(position, terms, weight, slot if slot in terms else None))
                 for term in terms:
                     index.postings[term].append(number)
+
+    def _build_likelihoods(self, analysed: list[list[frozenset[str]]]) -> None:
+        """For naive Bayes: in how many of each intent's distinct examples each term is. A slot stands
+        for any entity of its type, so the odds that it is the one named are shared among them all:
+        otherwise every question naming a person would look like "what did {person} say?"."""
+        entities_of_type = Counter(e.type for e in self.knowledge.entities.values() if not e.context)
+        self._presence: dict[str | None, dict[str, list[tuple[int, float]]]] = defaultdict(
+            lambda: defaultdict(list))
+        """Per slot type: term -> (intent position, log of how much likelier the intent's examples
+        hold the term than not)."""
+        self._absent_log: dict[int, float] = {}
+        """Per intent: the log-probability that its examples hold a given known term they lack."""
+        for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
+            distinct = set(examples)
+            having = Counter(t for terms in distinct for t in terms)
+            for term, count in having.items():
+                gain = math.log((count + LIKELIHOOD_SMOOTHING) / LIKELIHOOD_SMOOTHING)
+                if term[0] == "{":
+                    gain -= math.log(entities_of_type[intent.slot])
+                self._presence[intent.slot][term].append((position, gain))
+            self._absent_log[position] = math.log(
+                LIKELIHOOD_SMOOTHING / (len(distinct) + 2 * LIKELIHOOD_SMOOTHING))
+        self._known_terms = frozenset(t for presence in self._presence.values() for t in presence)
+
+    def _posteriors(self, terms_by_slot: dict[str | None, list[str]]) -> dict[int, float]:
+        """Each intent's posterior probability (uniform prior) given the question's known terms, in
+        the variant of its slot type (a slot intent whose slot no entity fills reads the plain terms)."""
+        known = {slot: [t for t in terms if t in self._known_terms] for slot, terms in terms_by_slot.items()}
+        log_likelihood = {p: len(known.get(self.intents[p].slot, known[None])) * absent
+                          for p, absent in self._absent_log.items()}
+        for slot, presence in self._presence.items():
+            for term in known.get(slot, known[None]):
+                for position, gain in presence.get(term, ()):
+                    log_likelihood[position] += gain
+        top = max(log_likelihood.values())
+        odds = {p: math.exp(value - top) for p, value in log_likelihood.items()}
+        total = sum(odds.values())
+        return {p: value / total for p, value in odds.items()}
 
     def weight(self, term: str) -> float:
         weight = self._weights.get(term, self._unknown_weight)
@@ -372,12 +425,14 @@ class Matcher:
         one's score: lower ones could neither be suggested nor put the best one's lead in doubt."""
         by_type = self._slot_fillers(analysis)
         terms = list(analysis.terms)
+        terms_by_slot: dict[str | None, list[str]] = {None: terms}
         candidates: list[_Scored] = []
         self._score(terms, self._indices.get(None), (), None, candidates)
         for entity_type, entities in by_type.items():
             ids = [f"@{e.id}" for e in entities]
             slot = _slot_term(entity_type)
             variant = list(dict.fromkeys(slot if t in ids else t for t in terms))
+            terms_by_slot[entity_type] = variant
             slot_weight = min(max(self.weight(i) for i in ids), SLOT_WEIGHT_CAP * self._max_known_weight)
             self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates,
                         slot_weight=slot_weight)
@@ -399,10 +454,20 @@ class Matcher:
                         slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         if not candidates:
             return []
-        candidates.sort(key=lambda scored: scored[0], reverse=True)
-        floor = candidates[0][0] * SUGGESTION_FLOOR
+        posteriors = self._posteriors(terms_by_slot)
+        ranked = sorted(((round(self._weighed(score, posteriors[position]), 4), position, *rest)
+                         for score, position, *rest in candidates), key=lambda scored: scored[0], reverse=True)
+        floor = ranked[0][0] * SUGGESTION_FLOOR
         return [Candidate(self.intents[position], score, entities, unknown_name, unexplained)
-                for score, position, entities, unknown_name, unexplained in candidates if score >= floor]
+                for score, position, entities, unknown_name, unexplained in ranked if score >= floor]
+
+    @staticmethod
+    def _weighed(score: float, posterior: float) -> float:
+        """A candidate's score lowered the more its intent's posterior says the question's words
+        point elsewhere; not when the question has the very terms of one of its examples."""
+        if score >= 1 - 1e-9:
+            return score
+        return score * (1 - LIKELIHOOD_WEIGHT + LIKELIHOOD_WEIGHT * posterior)
 
     def _split_terms(self, weights: dict[str, float], total: float,
                      postings: dict[str, list[int]]) -> tuple[list[str], list[str]]:
@@ -504,7 +569,7 @@ class Matcher:
         for position, score in best.items():
             if score >= cutoff:
                 score = self._adjusted(position, score, weights, total, term_set, unknown_name)
-                out.append((round(score, 4), position, entities, unknown_name, position in unexplained))
+                out.append((score, position, entities, unknown_name, position in unexplained))
 
     def _adjusted(self, position: int, score: float, weights: dict[str, float], total: float,
                   term_set: frozenset[str], unknown_name: str | None) -> float:
@@ -518,4 +583,6 @@ class Matcher:
             score *= KEYWORD_PENALTY
         if unknown_name is not None:
             score *= UNKNOWN_SLOT_PENALTY
+        if not ASKED_KINDS.intersection(term_set) <= vocabulary:
+            score *= UNASKED_KIND_PENALTY
         return score

@@ -85,13 +85,20 @@ def test_out_of_scope_is_never_answered_with_a_fact(responder: Responder, questi
 
 @pytest.mark.parametrize(
     ("question", "name"),
-    [("is france a member of the sco?", "France"), ("is japan an sco member", "Japan")],
+    [("is france a member of the sco?", "France"), ("is japan an sco member", "Japan"),
+     ("is the uk a member of the sco?", "UK"), ("is McDonaldland an SCO member", "McDonaldland")],
 )
 def test_entity_unknown_to_the_sources_gets_an_honest_decline(responder: Responder, question: str, name: str) -> None:
     answer = responder.ask(question)
     assert answer.outcome == "abstain"
     assert answer.citations == ()
     assert name in (answer.message or "")
+
+
+def test_a_short_word_is_not_misspelled_into_a_name(matcher: Matcher) -> None:
+    """"the uk" is one letter away from "the us", an alias of the United States."""
+    assert "@usa" not in matcher.analyse("did the uk send anyone").terms
+    assert "@uae" in matcher.analyse("did teh emirates send anyone").terms
 
 
 @pytest.mark.parametrize("question", ["what's the weather in astana", "what number summit was it, the 20th?"])
@@ -201,3 +208,25 @@ def test_examples_of_other_intents_do_not_reward_long_chatter(responder: Respond
                "weather was hot and everyone was happy and the music was loud")
     answer = responder.ask(chatter)
     assert not (answer.outcome == "answer" and answer.citations)
+
+
+@pytest.mark.parametrize("question", ["at what hour did the leaders arrive in astana", "what time did putin land in astana"])
+def test_a_time_of_day_is_not_taken_for_a_date(responder: Responder, question: str) -> None:
+    """No source gives a time of day: "what time" does not ask when the summit was."""
+    answer = responder.ask(question)
+    assert not (answer.outcome == "answer" and answer.citations), (answer.intent, answer.score)
+
+
+def test_asking_for_a_kind_of_answer_no_example_asks_for_lowers_the_score(matcher: Matcher) -> None:
+    plain = matcher.match("did tokayev propose an investment mechanism")
+    dated = matcher.match("when did tokayev propose an investment mechanism")
+    assert plain.best is not None and dated.best is not None
+    assert dated.best.intent.id == plain.best.intent.id
+    assert dated.score < plain.score * 0.75
+
+
+def test_posteriors_are_a_distribution(matcher: Matcher) -> None:
+    analysis = matcher.analyse("did china and russia compete in central asia")
+    posteriors = matcher._posteriors({None: list(analysis.terms)})
+    assert len(posteriors) == len(matcher.intents)
+    assert abs(sum(posteriors.values()) - 1) < 1e-9 and min(posteriors.values()) > 0
