@@ -247,8 +247,9 @@ class Matcher:
             lambda: defaultdict(list))
         """Per slot type: term -> (intent position, log of how much likelier the intent's examples
         hold the term than not)."""
-        self._absent_log: dict[int, float] = {}
-        """Per intent: the log-probability that its examples hold a given known term they lack."""
+        self._absent_log: dict[str | None, list[tuple[int, float]]] = defaultdict(list)
+        """Per slot type, per intent: the log-probability that its examples hold a given known term
+        they lack."""
         for position, (intent, examples) in enumerate(zip(self.intents, analysed)):
             distinct = set(examples)
             having = Counter(t for terms in distinct for t in terms)
@@ -257,16 +258,19 @@ class Matcher:
                 if term[0] == "{":
                     gain -= math.log(entities_of_type[intent.slot])
                 self._presence[intent.slot][term].append((position, gain))
-            self._absent_log[position] = math.log(
-                LIKELIHOOD_SMOOTHING / (len(distinct) + 2 * LIKELIHOOD_SMOOTHING))
+            self._absent_log[intent.slot].append(
+                (position, math.log(LIKELIHOOD_SMOOTHING / (len(distinct) + 2 * LIKELIHOOD_SMOOTHING))))
         self._known_terms = frozenset(t for presence in self._presence.values() for t in presence)
 
     def _posteriors(self, terms_by_slot: dict[str | None, list[str]]) -> dict[int, float]:
         """Each intent's posterior probability (uniform prior) given the question's known terms, in
         the variant of its slot type (a slot intent whose slot no entity fills reads the plain terms)."""
         known = {slot: [t for t in terms if t in self._known_terms] for slot, terms in terms_by_slot.items()}
-        log_likelihood = {p: len(known.get(self.intents[p].slot, known[None])) * absent
-                          for p, absent in self._absent_log.items()}
+        log_likelihood: dict[int, float] = {}
+        for slot, absent_logs in self._absent_log.items():
+            count = len(known.get(slot, known[None]))
+            for position, absent in absent_logs:
+                log_likelihood[position] = count * absent
         for slot, presence in self._presence.items():
             for term in known.get(slot, known[None]):
                 for position, gain in presence.get(term, ()):
