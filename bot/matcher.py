@@ -567,9 +567,11 @@ class Matcher:
             return
         term_set = frozenset(terms)
         top = max(best, key=best.__getitem__)
-        # the adjustments below only lower a score: an intent scoring under this before them would
-        # end under SUGGESTION_FLOOR of `top` after them, and be dropped by _rank anyway
-        cutoff = self._adjusted(top, best[top], weights, total, term_set, unknown_name) * SUGGESTION_FLOOR
+        # the adjustments below and the posterior's weighing in _rank only lower a score, the latter
+        # by LIKELIHOOD_WEIGHT at most: an intent scoring under this before them would end under
+        # SUGGESTION_FLOOR of `top` after them, and be dropped by _rank anyway
+        cutoff = (self._adjusted(top, best[top], weights, total, term_set, unknown_name)
+                  * (1 - LIKELIHOOD_WEIGHT) * SUGGESTION_FLOOR)
         for position, score in best.items():
             if score >= cutoff:
                 score = self._adjusted(position, score, weights, total, term_set, unknown_name)
