@@ -20,6 +20,7 @@ from typing import Iterable, Literal
 
 from rapidfuzz import fuzz
 
+from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
 from bot.model import Entity, Intent, Knowledge
 from bot.spelling import MIN_LENGTH as MIN_SPELLING_LENGTH, Speller, slips
@@ -35,7 +36,7 @@ MARGIN = 0.02
 SURE = 0.95
 """Score from which the best intent is answered even with a rival within MARGIN."""
 LEAD_THRESHOLD = 0.5
-LEAD = 0.25
+LEAD = 0.2
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
 are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
@@ -80,6 +81,10 @@ ASKED_KINDS = frozenset({"when", "where", "number", "money", "clock"})
 UNASKED_KIND_PENALTY = 0.7
 """An intent none of whose examples asks for the kind of answer a question wants is likely a near
 miss: "when did Mongolia become an observer?" is not answered by Mongolia's status."""
+UNANSWERED_KIND_PENALTY = 0.5
+"""A question asking for a kind of answer (`bot.asking`: a date, a count, a sum, a time of day) that
+the facts a candidate answers with do not hold is a near miss: "when did Mongolia become an
+observer?" is not answered by Mongolia's status, which gives no date."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
 LIKELIHOOD_WEIGHT = 0.3
 """Share of a candidate's score that its intent's posterior probability (naive Bayes over the terms
@@ -130,6 +135,8 @@ class Analysis:
     mentions: tuple[Mention, ...]
     unknown: tuple[tuple[str, str], ...] = ()
     """(word as typed, its term) for words found nowhere in the vocabulary."""
+    asks: frozenset[str] = frozenset()
+    """The kinds of answer the text asks for (`bot.asking.asked_kinds`)."""
 
 
 @dataclass(slots=True)
@@ -200,6 +207,10 @@ class Matcher:
                 self._smalltalk_plain[plain].append(intent)
             self._smalltalk_plain_by_intent[intent.id].update(plain)
         self._smalltalk_plain_words = frozenset().union(*self._smalltalk_plain)
+        self._fact_kinds = {
+            fact.id: given_kinds(" ".join([fact.answer, *(c.quote for c in fact.citations)]))
+            for fact in knowledge.facts.values()
+        }
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -207,12 +218,16 @@ class Matcher:
     def _build_index(self) -> None:
         per_intent_terms: list[set[str]] = []
         analysed: list[list[frozenset[str]]] = []
+        self._asked_by_examples: list[frozenset[str]] = []
         for intent in self.intents:
             examples = []
+            asked: set[str] = set()
             for example in intent.examples:
-                terms = self.example_terms(example, intent)
+                terms, asks = self._example_analysis(example, intent)
                 examples.append(terms)
+                asked |= asks
             analysed.append(examples)
+            self._asked_by_examples.append(frozenset(asked))
             per_intent_terms.append(set().union(*examples))
         self._intent_terms = [frozenset(t) for t in per_intent_terms]
         document_frequency: dict[str, int] = defaultdict(int)
@@ -286,13 +301,17 @@ class Matcher:
 
     def example_terms(self, example: str, intent: Intent) -> frozenset[str]:
         """An example's terms; in a slot intent, mentions of the slot's type become the slot."""
+        return self._example_analysis(example, intent)[0]
+
+    def _example_analysis(self, example: str, intent: Intent) -> tuple[frozenset[str], frozenset[str]]:
+        """An example's terms (see `example_terms`) and the kinds of answer it asks for."""
         analysis = self.analyse(example, slot=intent.slot)
         if not intent.slot:
-            return frozenset(analysis.terms)
+            return frozenset(analysis.terms), analysis.asks
         slot = _slot_term(intent.slot)
         of_slot_type = {f"@{m.entity.id}" for m in analysis.mentions
                         if m.entity.type == intent.slot and not m.entity.context}
-        return frozenset(slot if t in of_slot_type else t for t in analysis.terms)
+        return frozenset(slot if t in of_slot_type else t for t in analysis.terms), analysis.asks
 
     # -- analysis --------------------------------------------------------------------------------
 
@@ -319,7 +338,8 @@ class Matcher:
         tokens.extend(self._correct(words[position:], unknown))
         terms = self.analyzer.terms(tokens)
         unknown_terms = tuple((word, term) for word, term in unknown)
-        return Analysis(tuple(words), tuple(dict.fromkeys(terms)), tuple(mentions), unknown_terms)
+        return Analysis(tuple(words), tuple(dict.fromkeys(terms)), tuple(mentions), unknown_terms,
+                        asked_kinds(tokens))
 
     def _correct(self, words: Iterable[str], unknown: list[tuple[str, str]]) -> list[str]:
         corrected = []
@@ -431,14 +451,15 @@ class Matcher:
         terms = list(analysis.terms)
         terms_by_slot: dict[str | None, list[str]] = {None: terms}
         candidates: list[_Scored] = []
-        self._score(terms, self._indices.get(None), (), None, candidates)
+        asks = analysis.asks
+        self._score(terms, self._indices.get(None), (), None, candidates, asks)
         for entity_type, entities in by_type.items():
             ids = [f"@{e.id}" for e in entities]
             slot = _slot_term(entity_type)
             variant = list(dict.fromkeys(slot if t in ids else t for t in terms))
             terms_by_slot[entity_type] = variant
             slot_weight = min(max(self.weight(i) for i in ids), SLOT_WEIGHT_CAP * self._max_known_weight)
-            self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates,
+            self._score(variant, self._indices.get(entity_type), tuple(entities), None, candidates, asks,
                         slot_weight=slot_weight)
         named = [m for m in analysis.mentions if not m.entity.context]
         if len(analysis.unknown) == 1 and not named and len(terms) <= MAX_UNKNOWN_SLOT_TERMS:
@@ -447,7 +468,7 @@ class Matcher:
                 if entity_type is None or entity_type in by_type:
                     continue
                 variant = [_slot_term(entity_type) if t == term else t for t in terms]
-                self._score(variant, self._indices[entity_type], (), word, candidates,
+                self._score(variant, self._indices[entity_type], (), word, candidates, asks,
                             slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         if LEADER_CONCEPT in terms and "country" in by_type and "person" not in by_type:
             country = by_type["country"][0]
@@ -455,7 +476,7 @@ class Matcher:
             variant = list(dict.fromkeys(_slot_term("person") if t in replaced else t for t in terms))
             title = self.analyzer.surface(LEADER_CONCEPT, analysis.words) or LEADER_CONCEPT
             self._score(variant, self._indices.get("person"), (), f"{country.name}'s {title}", candidates,
-                        slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
+                        asks, slot_weight=SLOT_WEIGHT_CAP * self._max_known_weight)
         if not candidates:
             return []
         posteriors = self._posteriors(terms_by_slot)
@@ -520,7 +541,8 @@ class Matcher:
         return shared - sum(weights[t] for t in context if t in example.terms) > 1e-9
 
     def _score(self, terms: list[str], index: _Index | None, entities: tuple[Entity, ...],
-               unknown_name: str | None, out: list[_Scored], *, slot_weight: float = 0.0) -> None:
+               unknown_name: str | None, out: list[_Scored], asks: frozenset[str], *,
+               slot_weight: float = 0.0) -> None:
         """Score `terms` against every example of `index` sharing a term; add each intent's best to
         `out`. Each index holds other intents, so an intent is scored once per set of entities."""
         if index is None or not terms:
@@ -570,17 +592,19 @@ class Matcher:
         # the adjustments below and the posterior's weighing in _rank only lower a score, the latter
         # by LIKELIHOOD_WEIGHT at most: an intent scoring under this before them would end under
         # SUGGESTION_FLOOR of `top` after them, and be dropped by _rank anyway
-        cutoff = (self._adjusted(top, best[top], weights, total, term_set, unknown_name)
+        cutoff = (self._adjusted(top, best[top], weights, total, term_set, unknown_name, entities, asks)
                   * (1 - LIKELIHOOD_WEIGHT) * SUGGESTION_FLOOR)
         for position, score in best.items():
             if score >= cutoff:
-                score = self._adjusted(position, score, weights, total, term_set, unknown_name)
+                score = self._adjusted(position, score, weights, total, term_set, unknown_name, entities, asks)
                 out.append((score, position, entities, unknown_name, position in unexplained))
 
     def _adjusted(self, position: int, score: float, weights: dict[str, float], total: float,
-                  term_set: frozenset[str], unknown_name: str | None) -> float:
+                  term_set: frozenset[str], unknown_name: str | None, entities: tuple[Entity, ...],
+                  asks: frozenset[str]) -> float:
         """An intent's best example score, scaled by how much of the question the intent's examples
-        use at all, and lowered when a keyword is missing or the slot holds an unknown word."""
+        use at all, and lowered when a keyword is missing, the slot holds an unknown word, or the
+        question asks for a kind of answer the intent's examples never ask for or its facts lack."""
         vocabulary = self._intent_terms[position]
         coverage = sum(w for t, w in weights.items() if t in vocabulary) / total
         score *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * coverage
@@ -591,4 +615,18 @@ class Matcher:
             score *= UNKNOWN_SLOT_PENALTY
         if not ASKED_KINDS.intersection(term_set) <= vocabulary:
             score *= UNASKED_KIND_PENALTY
+        if asks and not asks <= self._given_kinds(position, entities):
+            score *= UNANSWERED_KIND_PENALTY
         return score
+
+    def _given_kinds(self, position: int, entities: tuple[Entity, ...]) -> frozenset[str]:
+        """The kinds of answer an intent gives: those its facts hold, and those its examples ask for
+        (its curator says its facts answer them: a list of leaders tells how many came); in a slot
+        intent, those the entity's facts hold, as the examples speak of any entity. Every kind when
+        it would decline (an honest "the sources don't say" needs no date)."""
+        intent = self.intents[position]
+        facts = self.facts_of(Candidate(intent, 0.0, entities))
+        if not facts:
+            return frozenset(KINDS)
+        given = frozenset().union(*(self._fact_kinds[f] for f in facts))
+        return given if intent.slot else given | self._asked_by_examples[position]

@@ -230,3 +230,12 @@ def test_posteriors_are_a_distribution(matcher: Matcher) -> None:
     posteriors = matcher._posteriors({None: list(analysis.terms)})
     assert len(posteriors) == len(matcher.intents)
     assert abs(sum(posteriors.values()) - 1) < 1e-9 and min(posteriors.values()) > 0
+
+
+def test_asking_for_a_kind_of_answer_the_facts_lack_is_not_answered(responder: Responder) -> None:
+    """Mongolia's status gives no date, so "when" about it is a near miss; Belarus's gives one."""
+    assert responder.ask("is mongolia an observer").outcome == "answer"
+    dated = responder.ask("when did mongolia become an observer")
+    assert not (dated.outcome == "answer" and dated.citations), (dated.intent, dated.score)
+    joined = responder.ask("when did belarus join the sco")
+    assert joined.outcome == "answer" and joined.entity == "belarus"

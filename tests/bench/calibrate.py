@@ -24,8 +24,9 @@ from tests.bench import ROOT
 
 RANKING = {
     "COVERAGE_WEIGHT": [0.2],
-    "LIKELIHOOD_WEIGHT": [0.0, 0.2, 0.3, 0.4],
-    "UNASKED_KIND_PENALTY": [1.0, 0.7],
+    "LIKELIHOOD_WEIGHT": [0.3],
+    "UNASKED_KIND_PENALTY": [0.7],
+    "UNANSWERED_KIND_PENALTY": [1.0, 0.6, 0.5, 0.4],
 }
 """Constants that change the candidates' scores; those of GRID only change the decision."""
 GRID = {
