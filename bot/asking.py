@@ -1,4 +1,4 @@
-"""What kind of answer a question asks for (a date, a count, a sum, a time of day), and which of
+"""What kind of answer a question asks for (a date, an age, a count, a sum, a time of day), and which of
 these kinds a fact's text holds. A question asking for a kind its answer's facts do not hold is a
 near miss: "when did Mongolia become an observer?" is not answered by Mongolia's status."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-KINDS = ("when", "number", "money", "clock")
+KINDS = ("when", "age", "number", "money", "clock")
 
 AUXILIARIES = frozenset({
     "is", "are", "was", "were", "do", "does", "did", "will", "would", "has", "have", "had", "can",
@@ -23,8 +23,8 @@ PERIOD_WORDS = frozenset({"year", "years", "month", "months", "day", "days"})
 """Ask for a date after "what" or "which" ("what year did..."), not otherwise ("these days")."""
 COUNT_WORDS = frozenset({"number", "percentage", "percent", "proportion", "share"})
 """Ask for a count after "what" or "which" ("what percentage of...")."""
-MEASURE_WORDS = frozenset({"many", "old", "big", "large"})
-"""Ask for a count or a measure after "how" ("how many", "how old")."""
+MEASURE_WORDS = frozenset({"many", "big", "large"})
+"""Ask for a count or a measure after "how" ("how many", "how big")."""
 MONEY_WORDS = frozenset({
     "money", "cost", "costs", "costed", "spend", "spent", "spending", "worth", "budget", "budgets",
     "price", "paid", "pay", "fund", "funds", "funding", "invest", "invested", "investment",
@@ -36,6 +36,8 @@ CLOCK_WORDS = frozenset({"time", "hour", "hours"})
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
            "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+", re.IGNORECASE)
+"""An age; a date gives one too (the year something was founded tells how old it is)."""
 _GIVES = {
     "when": re.compile(
         r"\b(?:1[89]|20)\d\d(?:s|'s)?\b|\b(?:" + _MONTHS + r")\b"
@@ -65,6 +67,8 @@ def asked_kinds(words: Sequence[str]) -> frozenset[str]:
             asked.add("when")
         elif word in DATE_WORDS or (word in PERIOD_WORDS and before in ASKING_DETERMINERS):
             asked.add("when")
+        elif word == "old" and before == "how":
+            asked.add("age")
         elif word in MEASURE_WORDS and before == "how":
             asked.add("number")
         elif word in COUNT_WORDS and before in ASKING_DETERMINERS:
@@ -78,4 +82,7 @@ def asked_kinds(words: Sequence[str]) -> frozenset[str]:
 
 def given_kinds(text: str) -> frozenset[str]:
     """The kinds of answer that `text` holds: a date, a count, a sum, a time of day."""
-    return frozenset(kind for kind, pattern in _GIVES.items() if pattern.search(text))
+    given = {kind for kind, pattern in _GIVES.items() if pattern.search(text)}
+    if "when" in given or _AGE.search(text):
+        given.add("age")
+    return frozenset(given)

@@ -18,6 +18,7 @@ from bot.text import clean
     ("what percentage of the world's people live in the sco", {"number"}),
     ("how much money will the mechanism have", {"money"}),
     ("at what time did putin land", {"clock"}),
+    ("how old is the sco", {"age"}),
     ("how did xi greet putin when they met", set()),
     ("what is the sco trying to achieve these days", set()),
     ("what did tokayev mean when he said that", set()),
@@ -28,11 +29,13 @@ def test_asked_kinds(question: str, kinds: set[str]) -> None:
 
 
 @pytest.mark.parametrize(("text", "kinds"), [
-    ("The summit was held on 3-4 July 2024.", {"when", "number"}),
+    ("The summit was held on 3-4 July 2024.", {"when", "age", "number"}),
     ("Belarus became the tenth member.", {"number"}),
     ("Members contribute over 23 trillion US dollars to global GDP.", {"number", "money"}),
     ("Mongolia is an observer state.", set()),
     ("The session opened at 10:30.", {"number", "clock"}),
+    ("The SCO was founded in 2001.", {"when", "age", "number"}),
+    ("He is 71 years old.", {"age", "number"}),
 ])
 def test_given_kinds(text: str, kinds: set[str]) -> None:
     assert given_kinds(text) == kinds
