@@ -489,8 +489,9 @@ class Matcher:
     @staticmethod
     def _weighed(score: float, posterior: float) -> float:
         """A candidate's score lowered the more its intent's posterior says the question's words
-        point elsewhere; not when the question has the very terms of one of its examples."""
-        if score >= 1 - 1e-9:
+        point elsewhere; not when it is SURE: the question has (nearly) the very terms of one of its
+        examples ("did modi go to the sco summit?" is "did {person} attend the summit?" and the SCO)."""
+        if score >= SURE:
             return score
         return score * (1 - LIKELIHOOD_WEIGHT + LIKELIHOOD_WEIGHT * posterior)
 

@@ -239,3 +239,11 @@ def test_asking_for_a_kind_of_answer_the_facts_lack_is_not_answered(responder: R
     assert not (dated.outcome == "answer" and dated.citations), (dated.intent, dated.score)
     joined = responder.ask("when did belarus join the sco")
     assert joined.outcome == "answer" and joined.entity == "belarus"
+
+
+@pytest.mark.parametrize(("question", "entity"), [("did narendra modi attend the sco summit?", "modi"),
+                                                  ("did emomali rahmon go to the sco summit", "rahmon")])
+def test_an_example_with_the_sco_named_is_answered(responder: Responder, question: str, entity: str) -> None:
+    """An example's very terms and a context entity (the SCO) are as sure as the example alone."""
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent, answer.entity) == ("answer", "person-attendance", entity)
