@@ -34,13 +34,17 @@ MONEY_WORDS = frozenset({
 CLOCK_WORDS = frozenset({"time", "hour", "hours"})
 """Ask for a time of day after "what" or "which" ("at what time...")."""
 
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december"
-           "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_TRIGGERS = frozenset({"when", "many", "old", "much", "oclock"} | DATE_WORDS | PERIOD_WORDS | COUNT_WORDS
+                      | MEASURE_WORDS | CLOCK_WORDS)
+"""Words without which a question asks for none of the kinds."""
+
+_MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
+"""Months but May, which reads as the verb unless next to a number."""
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+", re.IGNORECASE)
 """An age; a date gives one too (the year something was founded tells how old it is)."""
 _GIVES = {
     "when": re.compile(
-        r"\b(?:1[89]|20)\d\d(?:s|'s)?\b|\b(?:" + _MONTHS + r")\b"
+        r"\b(?:1[89]|20)\d\d(?:s|'s)?\b|\b(?:" + _MONTHS + r")\b|\bmay \d|\d may\b"
         r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow)\b",
         re.IGNORECASE),
     "number": re.compile(
@@ -58,6 +62,8 @@ _GIVES = {
 
 def asked_kinds(words: Sequence[str]) -> frozenset[str]:
     """The kinds of answer that cleaned, spell-corrected `words` ask for."""
+    if _TRIGGERS.isdisjoint(words):
+        return frozenset()
     asked = set()
     last = len(words) - 1
     for i, word in enumerate(words):
