@@ -207,10 +207,9 @@ class Matcher:
                 self._smalltalk_plain[plain].append(intent)
             self._smalltalk_plain_by_intent[intent.id].update(plain)
         self._smalltalk_plain_words = frozenset().union(*self._smalltalk_plain)
-        self._fact_kinds = {
-            fact.id: given_kinds(" ".join([fact.answer, *(c.quote for c in fact.citations)]))
-            for fact in knowledge.facts.values()
-        }
+        self._fact_kinds: dict[str, frozenset[str]] = {}
+        """The kinds of answer each fact holds, found when first needed (it takes longer than
+        start-up can spare, and few questions ask for a kind)."""
         self._build_index()
 
     # -- index -----------------------------------------------------------------------------------
@@ -620,6 +619,14 @@ class Matcher:
             score *= UNANSWERED_KIND_PENALTY
         return score
 
+    def _kinds_of_fact(self, fact_id: str) -> frozenset[str]:
+        kinds = self._fact_kinds.get(fact_id)
+        if kinds is None:
+            fact = self.knowledge.facts[fact_id]
+            text = " ".join([fact.answer, *(c.quote for c in fact.citations)])
+            kinds = self._fact_kinds[fact_id] = given_kinds(text)
+        return kinds
+
     def _given_kinds(self, position: int, entities: tuple[Entity, ...]) -> frozenset[str]:
         """The kinds of answer an intent gives: those its facts hold, and those its examples ask for
         (its curator says its facts answer them: a list of leaders tells how many came); in a slot
@@ -629,5 +636,5 @@ class Matcher:
         facts = self.facts_of(Candidate(intent, 0.0, entities))
         if not facts:
             return frozenset(KINDS)
-        given = frozenset().union(*(self._fact_kinds[f] for f in facts))
+        given = frozenset().union(*map(self._kinds_of_fact, facts))
         return given if intent.slot else given | self._asked_by_examples[position]
