@@ -82,7 +82,7 @@ UNASKED_KIND_PENALTY = 0.7
 """An intent none of whose examples asks for the kind of answer a question wants is likely a near
 miss: "when did Mongolia become an observer?" is not answered by Mongolia's status."""
 UNANSWERED_KIND_PENALTY = 0.5
-"""A question asking for a kind of answer (`bot.asking`: a date, a count, a sum, a time of day) that
+"""A question asking for a kind of answer (`bot.asking`: a date, an age, a count, a sum, a time) that
 the facts a candidate answers with do not hold is a near miss: "when did Mongolia become an
 observer?" is not answered by Mongolia's status, which gives no date."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
