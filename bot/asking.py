@@ -34,7 +34,7 @@ MONEY_WORDS = frozenset({
 CLOCK_WORDS = frozenset({"time", "hour", "hours"})
 """Ask for a time of day after "what" or "which" ("at what time...")."""
 
-_TRIGGERS = frozenset({"when", "many", "old", "much", "oclock"} | DATE_WORDS | PERIOD_WORDS | COUNT_WORDS
+_TRIGGERS = frozenset({"when", "old", "much", "oclock"} | DATE_WORDS | PERIOD_WORDS | COUNT_WORDS
                       | MEASURE_WORDS | CLOCK_WORDS)
 """Words without which a question asks for none of the kinds."""
 
@@ -87,7 +87,7 @@ def asked_kinds(words: Sequence[str]) -> frozenset[str]:
 
 
 def given_kinds(text: str) -> frozenset[str]:
-    """The kinds of answer that `text` holds: a date, a count, a sum, a time of day."""
+    """The kinds of answer that `text` holds: a date, an age, a count, a sum, a time of day."""
     given = {kind for kind, pattern in _GIVES.items() if pattern.search(text)}
     if "when" in given or _AGE.search(text):
         given.add("age")

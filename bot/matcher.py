@@ -395,10 +395,12 @@ class Matcher:
 
     def facts_of(self, candidate: Candidate) -> tuple[str, ...]:
         """The facts a candidate would answer with (empty when it would decline)."""
-        intent = candidate.intent
+        return self._facts(candidate.intent, candidate.entities)
+
+    def _facts(self, intent: Intent, entities: tuple[Entity, ...]) -> tuple[str, ...]:
         if not intent.slot:
             return intent.facts
-        found = (self.knowledge.fact_about(e.id, intent.aspect or "") for e in candidate.entities)
+        found = (self.knowledge.fact_about(e.id, intent.aspect or "") for e in entities)
         return tuple(f.id for f in found if f is not None)
 
     def _plain_words(self, words: Iterable[str]) -> set[str]:
@@ -633,7 +635,7 @@ class Matcher:
         intent, those the entity's facts hold, as the examples speak of any entity. Every kind when
         it would decline (an honest "the sources don't say" needs no date)."""
         intent = self.intents[position]
-        facts = self.facts_of(Candidate(intent, 0.0, entities))
+        facts = self._facts(intent, entities)
         if not facts:
             return frozenset(KINDS)
         given = frozenset().union(*map(self._kinds_of_fact, facts))
