@@ -335,7 +335,7 @@ class Matcher:
             tokens.append(f"@{mention.entity.id}")
             position = mention.end
         tokens.extend(self._correct(words[position:], unknown))
-        terms = self.analyzer.terms(tokens)
+        terms = self.analyzer.terms(tokens, self._context_terms)
         unknown_terms = tuple((word, term) for word, term in unknown)
         return Analysis(tuple(words), tuple(dict.fromkeys(terms)), tuple(mentions), unknown_terms,
                         asked_kinds(tokens))

@@ -19,6 +19,7 @@ MAX_CHARS = 500
 """Only the first characters of a message are matched: no question is longer, and matching time
 must not grow with the length of what is pasted."""
 MAX_WORDS = 60
+DEFINITE_ARTICLE = "the"
 
 _COMMAND = re.compile(r"^\s*/[a-z0-9_]+(@[a-z0-9_]+)?\b")
 _MENTION = re.compile(r"(?<![\w@])@[a-z0-9_]{3,}")
@@ -100,22 +101,20 @@ class Analyzer:
             | {w for phrases in language.synonyms.values() for p in phrases for w in clean(p).split()}
         )
 
-    def terms(self, words: list[str]) -> list[str]:
+    def terms(self, words: list[str], determiners: frozenset[str] = frozenset()) -> list[str]:
         """Matching terms of cleaned words: synonym phrases and words become concepts, stopwords
-        go, other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are."""
+        go, other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are.
+        A word of `determiners` (the SCO, Astana) is also read as "the" before the next words: "the
+        Astana meeting" is "the meeting", the summit, not a meeting held there."""
         terms: list[str] = []
         i = 0
         while i < len(words):
-            for length in self._phrase_lengths.get(words[i], ()):
-                if length > len(words) - i:
-                    continue
-                phrase = tuple(words[i:i + length])
-                if phrase in self._phrases:
-                    concept = self._phrases[phrase]
-                    if concept:
-                        terms.append(concept)
-                    i += length
-                    break
+            after_determiner = i > 0 and words[i - 1] in determiners
+            found = after_determiner and self._phrase(words, i, (DEFINITE_ARTICLE,)) or self._phrase(words, i)
+            if found:
+                concept, i = found
+                if concept:
+                    terms.append(concept)
             else:
                 word = words[i]
                 i += 1
@@ -127,6 +126,20 @@ class Analyzer:
                     stemmed = stem(word)
                     terms.append(self._words.get(stemmed, stemmed))
         return terms
+
+    def _phrase(self, words: list[str], start: int, head: tuple[str, ...] = ()
+                ) -> tuple[str | None, int] | None:
+        """The longest phrase at `start` (after the words `head`, if any): its concept (None for a
+        stopword phrase) and where it ends."""
+        first = head[0] if head else words[start]
+        for length in self._phrase_lengths.get(first, ()):
+            end = start + length - len(head)
+            if end > len(words):
+                continue
+            phrase = head + tuple(words[start:end])
+            if phrase in self._phrases:
+                return self._phrases[phrase], end
+        return None
 
     def surface(self, concept: str, words: tuple[str, ...] | list[str]) -> str | None:
         """The words of `words` that express `concept` ("prime minister" for leader), if any."""
