@@ -247,3 +247,18 @@ def test_an_example_with_the_sco_named_is_answered(responder: Responder, questio
     """An example's very terms and a context entity (the SCO) are as sure as the example alone."""
     answer = responder.ask(question)
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "person-attendance", entity)
+
+
+@pytest.mark.parametrize("question", ["what was the astana meeting all about", "tell me about the sco meeting"])
+def test_the_summit_named_after_its_host_is_the_summit_not_a_bilateral_meeting(
+        responder: Responder, question: str) -> None:
+    """"The Astana meeting" reads like "the meeting" (the summit), not like a meeting in Astana."""
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", "summit-overview")
+
+
+def test_a_context_entity_reads_like_the_only_before_a_phrase(matcher: Matcher) -> None:
+    determiners = frozenset({"@astana"})
+    assert matcher.analyzer.terms(["@astana", "meeting"], determiners) == ["@astana", "summit"]
+    assert matcher.analyzer.terms(["@putin", "meeting"], determiners) == ["@putin", "meet"]
+    assert matcher.analyzer.terms(["meeting", "@astana"], determiners) == ["meet", "@astana"]
