@@ -86,7 +86,7 @@ UNANSWERED_KIND_PENALTY = 0.5
 the facts a candidate answers with do not hold is a near miss: "when did Mongolia become an
 observer?" is not answered by Mongolia's status, which gives no date."""
 CONJUNCTIONS = frozenset({"and", "or", "nor", "both", "either", "plus", "as", "well"})
-LIKELIHOOD_WEIGHT = 0.3
+LIKELIHOOD_WEIGHT = 0.4
 """Share of a candidate's score that its intent's posterior probability (naive Bayes over the terms
 its examples hold) can take away: the best single example says how close a question comes to one
 way of asking, the posterior how much its words, wherever they are in an intent's examples, point

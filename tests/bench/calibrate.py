@@ -24,7 +24,7 @@ from tests.bench import ROOT
 
 RANKING = {
     "COVERAGE_WEIGHT": [0.2],
-    "LIKELIHOOD_WEIGHT": [0.3],
+    "LIKELIHOOD_WEIGHT": [0.3, 0.4],
     "UNASKED_KIND_PENALTY": [0.7],
     "UNANSWERED_KIND_PENALTY": [1.0, 0.6, 0.5, 0.4],
 }
