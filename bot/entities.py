@@ -69,20 +69,26 @@ class EntityFinder:
         than an unknown word beside "kumenov"."""
         taken = [False] * len(words)
         unknown = [w not in self._known for w in words]
-        alias_lengths = [self._lengths_by_first_word.get(w, ()) for w in words]
-        lengths = set().union(*alias_lengths)
-        if any(unknown):
-            lengths.update(range(1, MAX_FUZZY_WORDS + 1))
+        starts: dict[int, list[int]] = defaultdict(list)
+        """Where a name of each length could start."""
+        for start, word in enumerate(words):
+            for length in self._lengths_by_first_word.get(word, ()):
+                if start + length <= len(words):
+                    starts[length].append(start)
+        lengths = set(starts)
+        misspelled = any(unknown)
+        if misspelled:
+            lengths.update(range(1, min(MAX_FUZZY_WORDS, len(words)) + 1))
         mentions: list[Mention] = []
-        for length in sorted((n for n in lengths if n <= len(words)), reverse=True):
-            for start in range(len(words) - length + 1):
-                if length not in alias_lengths[start] or any(taken[start:start + length]):
+        for length in sorted(lengths, reverse=True):
+            for start in starts.get(length, ()):
+                if any(taken[start:start + length]):
                     continue
                 entity = self._aliases.get(tuple(words[start:start + length]))
                 if entity is not None:
                     mentions.append(Mention(entity, start, start + length, True))
                     taken[start:start + length] = [True] * length
-            fuzzy = self._fuzzy.get(length) if length <= MAX_FUZZY_WORDS else None
+            fuzzy = self._fuzzy.get(length) if misspelled and length <= MAX_FUZZY_WORDS else None
             if fuzzy is None:
                 continue
             names, speller = fuzzy

@@ -24,15 +24,12 @@ def max_edits(length: int) -> int:
 class Speller:
     """Corrects words to the nearest of a vocabulary; among equally near words the earlier one in
     the vocabulary's order wins. A word n edits away is at most n letters longer or shorter, so each
-    length has its own list of the words it can be corrected to: a fraction of the vocabulary."""
+    length has its own list of the words it can be corrected to: a fraction of the vocabulary, made
+    when a word of that length is first corrected (start-up does without it)."""
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
-        words = list(dict.fromkeys(vocabulary))
-        longest = max((len(w) for w in words), default=0)
+        self._words = list(dict.fromkeys(vocabulary))
         self._reachable: dict[int, list[str]] = {}
-        for length in range(MIN_LENGTH, longest + max_edits(longest) + 1):
-            edits = max_edits(length)
-            self._reachable[length] = [w for w in words if abs(len(w) - length) <= edits]
 
     def correct(self, word: str) -> str | None:
         """The nearest known word, or None when none is near enough (or `word` is too short to
@@ -40,6 +37,9 @@ class Speller:
         if len(word) < MIN_LENGTH or not word.isascii():
             return None
         choices = self._reachable.get(len(word))
+        if choices is None:
+            edits = max_edits(len(word))
+            choices = self._reachable[len(word)] = [w for w in self._words if abs(len(w) - len(word)) <= edits]
         if not choices:
             return None
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))

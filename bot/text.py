@@ -110,7 +110,8 @@ class Analyzer:
         i = 0
         while i < len(words):
             after_determiner = i > 0 and words[i - 1] in determiners
-            found = after_determiner and self._phrase(words, i, (DEFINITE_ARTICLE,)) or self._phrase(words, i)
+            found = (after_determiner and self._phrase(words, i, (DEFINITE_ARTICLE,))
+                     or words[i] in self._phrase_lengths and self._phrase(words, i))
             if found:
                 concept, i = found
                 if concept:
