@@ -177,7 +177,7 @@ def _interleave(parts: list[list[str]], separator: str) -> list[list[str]]:
 @contextmanager
 def _without_garbage_collection() -> Iterator[None]:
     """Building the index makes many small objects and no reference cycles: collecting garbage
-    meanwhile only costs time (about 15 ms of start-up)."""
+    meanwhile only costs time (about 10 ms of start-up)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

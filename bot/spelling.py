@@ -36,13 +36,13 @@ class Speller:
         correct safely, or in another script than the vocabulary's)."""
         if len(word) < MIN_LENGTH or not word.isascii():
             return None
+        edits = max_edits(len(word))
         choices = self._reachable.get(len(word))
         if choices is None:
-            edits = max_edits(len(word))
             choices = self._reachable[len(word)] = [w for w in self._words if abs(len(w) - len(word)) <= edits]
         if not choices:
             return None
-        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=max_edits(len(word)))
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=edits)
         return best[0] if best is not None else None
 
 
