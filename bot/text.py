@@ -88,7 +88,6 @@ class Analyzer:
                     self._words[stem(words[0])] = concept
                 elif words:
                     self._phrases[words] = concept
-        self._longest_phrase = max((len(p) for p in self._phrases), default=1)
         self._phrase_lengths: dict[str, list[int]] = {}
         """The lengths of the phrases starting with a word, longest first."""
         for phrase in self._phrases:
@@ -109,10 +108,12 @@ class Analyzer:
         terms: list[str] = []
         i = 0
         while i < len(words):
-            after_determiner = i > 0 and words[i - 1] in determiners
-            found = (after_determiner and self._phrase(words, i, (DEFINITE_ARTICLE,))
-                     or words[i] in self._phrase_lengths and self._phrase(words, i))
-            if found:
+            found = None
+            if i > 0 and words[i - 1] in determiners:
+                found = self._phrase(words, i, (DEFINITE_ARTICLE,))
+            if found is None and words[i] in self._phrase_lengths:
+                found = self._phrase(words, i)
+            if found is not None:
                 concept, i = found
                 if concept:
                     terms.append(concept)
@@ -132,8 +133,7 @@ class Analyzer:
                 ) -> tuple[str | None, int] | None:
         """The longest phrase at `start` (after the words `head`, if any): its concept (None for a
         stopword phrase) and where it ends."""
-        first = head[0] if head else words[start]
-        for length in self._phrase_lengths.get(first, ()):
+        for length in self._phrase_lengths.get(head[0] if head else words[start], ()):
             end = start + length - len(head)
             if end > len(words):
                 continue
@@ -143,13 +143,21 @@ class Analyzer:
         return None
 
     def surface(self, concept: str, words: tuple[str, ...] | list[str]) -> str | None:
-        """The words of `words` that express `concept` ("prime minister" for leader), if any."""
-        for i in range(len(words)):
-            for length in range(min(self._longest_phrase, len(words) - i), 0, -1):
-                phrase = tuple(words[i:i + length])
-                found = self._phrases.get(phrase) if length > 1 else self._words.get(stem(phrase[0]))
-                if found == concept:
-                    return " ".join(phrase)
+        """The words of `words` that express `concept` ("prime minister" for leader), if any, read
+        the way `terms` reads them."""
+        words = list(words)
+        i = 0
+        while i < len(words):
+            found = self._phrase(words, i)
+            if found is not None:
+                phrase_concept, end = found
+                if phrase_concept == concept:
+                    return " ".join(words[i:end])
+                i = end
+            else:
+                if self._words.get(stem(words[i])) == concept:
+                    return words[i]
+                i += 1
         return None
 
     def is_courtesy_only(self, words: list[str]) -> bool:
