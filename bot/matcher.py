@@ -42,7 +42,7 @@ LEAD = 0.2
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
 are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
-Not when the question names an entity the intent's example does not ("population of Kazakhstan"
+Not when the question names an entity the intent's examples never do ("population of Kazakhstan"
 is not the SCO's): that needs a high score."""
 SUGGEST_THRESHOLD = 0.32
 """Score from which intents are offered as suggestions."""
@@ -69,8 +69,13 @@ word: every slot intent shares the entity, so the other words must decide betwee
 UNKNOWN_SLOT_PENALTY = 0.9
 """A slot filled by a word the gazetteer does not know scores a little lower than a known entity."""
 UNEXPLAINED_ENTITY_PENALTY = 0.7
-"""A question naming an entity that the matched example does not (and that fills no slot) is
+"""A question naming an entity that no example of an intent names (and that fills no slot) is
 probably about something else: "what is the population of Kazakhstan?" is not the SCO's."""
+UNSHARED_ENTITY_PENALTY = 0.9
+"""A question naming an entity that other examples of the intent name, but not the matched one, is
+likely a paraphrase spreading its words over several examples ("did Xi and Putin visit Central
+Asia?" against "did Putin pay an official visit to Kazakhstan?", while others name Xi and Central
+Asia)."""
 MAX_UNKNOWN_SLOT_TERMS = 6
 LEADER_CONCEPT = "leader"
 """The concept (intents/language.yaml) of "president", "prime minister"...: with a country and no
@@ -108,7 +113,7 @@ class Candidate:
     unknown_name: str | None = None
     """A word in the slot's place that names nothing in the gazetteer ("is France a member?")."""
     unexplained: bool = False
-    """The question names an entity that the best matching example does not."""
+    """The question names an entity that none of the intent's examples name."""
 
 
 _Scored = tuple[float, int, tuple[Entity, ...], str | None, bool]
@@ -599,9 +604,11 @@ class Matcher:
                 continue
             # F1 of precision shared/total and recall shared/(the example's weight)
             score = 2 * shared / (total + example.weight + slot_shared)
-            penalized = bool(mentioned) and not mentioned <= example.terms
+            penalized = bool(mentioned) and not mentioned <= self._intent_terms[example.intent]
             if penalized:
                 score *= UNEXPLAINED_ENTITY_PENALTY
+            elif mentioned and not mentioned <= example.terms:
+                score *= UNSHARED_ENTITY_PENALTY
             if score > best.get(example.intent, MIN_SCORE):
                 best[example.intent] = score
                 if mentioned:
