@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
 from bot.model import Entity, Intent, Knowledge
-from bot.spelling import MIN_LENGTH as MIN_SPELLING_LENGTH, Speller, slips
+from bot.spelling import Speller, slips
 from bot.text import Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
@@ -101,6 +101,7 @@ to that intent rather than to another."""
 LIKELIHOOD_SMOOTHING = 0.2
 """Pseudo-count of a term's presence in an intent's examples (additive smoothing)."""
 UNKNOWN_WEIGHT = 1.5
+SPREAD = 0.0
 """A word no intent uses weighs this many times the rarest known word: a question about something
 the intents never mention is most likely about something the sources do not cover."""
 
@@ -370,8 +371,7 @@ class Matcher:
             if word in self.vocabulary or word.isdigit() or word.startswith("{"):
                 corrected.append(word)
                 continue
-            replacement = (self._speller.correct(word) if len(word) >= MIN_SPELLING_LENGTH
-                           else self._short_slips.get(word))
+            replacement = self._speller.correct(word) or self._short_slips.get(word)
             if replacement is None:
                 unknown.extend((word, term) for term in self.analyzer.terms([word]))
                 corrected.append(word)
@@ -595,6 +595,7 @@ class Matcher:
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
         context = [t for t in terms if t in self._context_terms]
         best: dict[int, float] = {}
+        in_vocab: dict[int, float] = {}
         unexplained: set[int] = set()
         for number, shared in matched.items():
             example = examples[number]
@@ -603,6 +604,12 @@ class Matcher:
                     shared - slot_shared, example, context, weights):
                 continue
             # F1 of precision shared/total and recall shared/(the example's weight)
+            if SPREAD:
+                iv = in_vocab.get(example.intent)
+                if iv is None:
+                    vocab = self._intent_terms[example.intent]
+                    iv = in_vocab[example.intent] = sum(w for t, w in weights.items() if t in vocab)
+                shared = shared + SPREAD * max(0.0, iv - shared - slot_shared)
             score = 2 * shared / (total + example.weight + slot_shared)
             penalized = bool(mentioned) and not mentioned <= self._intent_terms[example.intent]
             if penalized:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 5
-"""Shorter words are never corrected: one edit turns "iraq" into "iran"."""
+"""Shorter words are never corrected by any edit: one turns "iraq" into "iran"."""
+MIN_DOUBLING_LENGTH = 4
+"""From this length a word is corrected by doubling one of its letters ("aply", "sumit")."""
 
 
 def max_edits(length: int) -> int:
@@ -29,13 +31,19 @@ class Speller:
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._words = list(dict.fromkeys(vocabulary))
+        self._known = frozenset(self._words)
         self._reachable: dict[int, list[str]] = {}
 
     def correct(self, word: str) -> str | None:
         """The nearest known word, or None when none is near enough (or `word` is too short to
-        correct safely, or in another script than the vocabulary's)."""
-        if len(word) < MIN_LENGTH or not word.isascii():
+        correct safely, or in another script than the vocabulary's). A letter typed once where it
+        is doubled is the likeliest slip, so that correction comes first ("realy" is "really", not
+        "real")."""
+        if len(word) < MIN_DOUBLING_LENGTH or not word.isascii():
             return None
+        doubled = next((w for w in _with_a_letter_doubled(word) if w in self._known), None)
+        if doubled is not None or len(word) < MIN_LENGTH:
+            return doubled
         edits = max_edits(len(word))
         choices = self._reachable.get(len(word))
         if choices is None:
@@ -44,6 +52,10 @@ class Speller:
             return None
         best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=edits)
         return best[0] if best is not None else None
+
+
+def _with_a_letter_doubled(word: str) -> Iterator[str]:
+    return (word[:i + 1] + word[i:] for i in range(len(word)))
 
 
 def slips(word: str) -> set[str]:

@@ -1,0 +1,27 @@
+"""The speller on a small vocabulary of its own."""
+
+import pytest
+
+from bot.spelling import Speller
+
+VOCABULARY = ["real", "really", "apply", "summit", "member", "members", "iran", "iraq"]
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(VOCABULARY)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("realy", "really"), ("aply", "apply"), ("sumit", "summit")])
+def test_a_letter_typed_once_where_it_is_doubled_comes_first(speller: Speller, typed: str, meant: str) -> None:
+    assert speller.correct(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("membrs", "members"), ("summti", "summit"), ("memmber", "member")])
+def test_one_edit_is_corrected_in_words_of_five_letters_or_more(speller: Speller, typed: str, meant: str) -> None:
+    assert speller.correct(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["iram", "rael", "appl", "whatever", "саммит"])
+def test_short_words_far_words_and_other_scripts_are_not_corrected(speller: Speller, typed: str) -> None:
+    assert speller.correct(typed) is None
