@@ -101,7 +101,6 @@ to that intent rather than to another."""
 LIKELIHOOD_SMOOTHING = 0.2
 """Pseudo-count of a term's presence in an intent's examples (additive smoothing)."""
 UNKNOWN_WEIGHT = 1.5
-SPREAD = 0.0
 """A word no intent uses weighs this many times the rarest known word: a question about something
 the intents never mention is most likely about something the sources do not cover."""
 
@@ -595,7 +594,6 @@ class Matcher:
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
         context = [t for t in terms if t in self._context_terms]
         best: dict[int, float] = {}
-        in_vocab: dict[int, float] = {}
         unexplained: set[int] = set()
         for number, shared in matched.items():
             example = examples[number]
@@ -604,12 +602,6 @@ class Matcher:
                     shared - slot_shared, example, context, weights):
                 continue
             # F1 of precision shared/total and recall shared/(the example's weight)
-            if SPREAD:
-                iv = in_vocab.get(example.intent)
-                if iv is None:
-                    vocab = self._intent_terms[example.intent]
-                    iv = in_vocab[example.intent] = sum(w for t, w in weights.items() if t in vocab)
-                shared = shared + SPREAD * max(0.0, iv - shared - slot_shared)
             score = 2 * shared / (total + example.weight + slot_shared)
             penalized = bool(mentioned) and not mentioned <= self._intent_terms[example.intent]
             if penalized:
