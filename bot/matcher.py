@@ -348,8 +348,6 @@ class Matcher:
         return self._analyse_words(words)
 
     def _analyse_words(self, words: list[str]) -> Analysis:
-        if not self.analyzer.is_courtesy_only(words):
-            words = [w for w in words if w not in self.analyzer.courtesy]
         mentions = self._finder.find(words)
         tokens: list[str] = []
         unknown: list[tuple[str, str]] = []

@@ -101,8 +101,8 @@ class Analyzer:
         )
 
     def terms(self, words: list[str], determiners: frozenset[str] = frozenset()) -> list[str]:
-        """Matching terms of cleaned words: synonym phrases and words become concepts, stopwords
-        go, other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are.
+        """Matching terms of cleaned words: synonym phrases and words become concepts, stopwords and
+        courtesy words go (after phrases: "any good" is a phrase), other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are.
         A word of `determiners` (the SCO, Astana) is also read as "the" before the next words: "the
         Astana meeting" is "the meeting", the summit, not a meeting held there."""
         terms: list[str] = []
@@ -122,7 +122,7 @@ class Analyzer:
                 i += 1
                 if word[0] in "@{":
                     terms.append(word)
-                elif word in self.stopwords:
+                elif word in self.stopwords or word in self.courtesy:
                     continue
                 else:
                     stemmed = stem(word)
@@ -159,7 +159,3 @@ class Analyzer:
                     return words[i]
                 i += 1
         return None
-
-    def is_courtesy_only(self, words: list[str]) -> bool:
-        content = [w for w in words if w not in self.stopwords]
-        return bool(content) and all(w in self.courtesy for w in content)

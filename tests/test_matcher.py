@@ -273,3 +273,9 @@ def test_entities_named_across_an_intents_examples_are_no_sign_of_another_topic(
     assert (answer.outcome, answer.intent) == ("answer", "xi-state-visits")
     best = matcher.match("what is the population of kazakhstan").best
     assert best is not None and best.unexplained
+
+
+def test_phrases_may_hold_courtesy_words(matcher: Matcher) -> None:
+    """"Good" alone is courtesy and says nothing, but "any good" asks about success."""
+    assert "success" in matcher.analyse("was the summit any good").terms
+    assert matcher.analyse("good morning, when was the summit").terms == matcher.analyse("when was the summit").terms
