@@ -8,9 +8,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 5
-"""Shorter words are never corrected by any edit: one turns "iraq" into "iran"."""
+"""Shorter words are only corrected by doubling a letter: any other edit turns "iraq" into "iran"."""
 MIN_DOUBLING_LENGTH = 4
-"""From this length a word is corrected by doubling one of its letters ("aply", "sumit")."""
+"""From this length a word is corrected by doubling one of its letters ("aply" is "apply")."""
 
 
 def max_edits(length: int) -> int:

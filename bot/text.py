@@ -102,7 +102,8 @@ class Analyzer:
 
     def terms(self, words: list[str], determiners: frozenset[str] = frozenset()) -> list[str]:
         """Matching terms of cleaned words: synonym phrases and words become concepts, stopwords and
-        courtesy words go (after phrases: "any good" is a phrase), other words are stemmed. Words starting with '@' or '{' (entities, slots) pass as they are.
+        courtesy words go (after phrases: "any good" is a phrase), other words are stemmed. Words
+        starting with '@' or '{' (entities, slots) pass as they are.
         A word of `determiners` (the SCO, Astana) is also read as "the" before the next words: "the
         Astana meeting" is "the meeting", the summit, not a meeting held there."""
         terms: list[str] = []
