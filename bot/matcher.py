@@ -592,7 +592,6 @@ class Matcher:
         mentioned = frozenset(t for t in terms if t[0] == "@" and t not in self._context_terms)
         context = [t for t in terms if t in self._context_terms]
         best: dict[int, float] = {}
-        unexplained: set[int] = set()
         for number, shared in matched.items():
             example = examples[number]
             slot_shared = slot_weight if example.slot else 0.0
@@ -601,15 +600,16 @@ class Matcher:
                 continue
             # F1 of precision shared/total and recall shared/(the example's weight)
             score = 2 * shared / (total + example.weight + slot_shared)
-            penalized = bool(mentioned) and not mentioned <= self._intent_terms[example.intent]
-            if penalized:
-                score *= UNEXPLAINED_ENTITY_PENALTY
-            elif mentioned and not mentioned <= example.terms:
+            if mentioned and not mentioned <= example.terms:
                 score *= UNSHARED_ENTITY_PENALTY
-            if score > best.get(example.intent, MIN_SCORE):
+            if score > best.get(example.intent, 0.0):
                 best[example.intent] = score
-                if mentioned:
-                    (unexplained.add if penalized else unexplained.discard)(example.intent)
+        # an entity no example of the intent names costs UNEXPLAINED_ENTITY_PENALTY instead: each of
+        # its examples lacks it, so each took UNSHARED_ENTITY_PENALTY above
+        unexplained = {position for position in best if not mentioned <= self._intent_terms[position]}
+        for position in unexplained:
+            best[position] *= UNEXPLAINED_ENTITY_PENALTY / UNSHARED_ENTITY_PENALTY
+        best = {position: score for position, score in best.items() if score > MIN_SCORE}
         if not best:
             return
         term_set = frozenset(terms)
