@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.matcher import Candidate, Match, Matcher, Outcome
 from bot.model import Citation, Fact, Intent, Knowledge
@@ -46,9 +47,11 @@ class Answer:
 class Responder:
     """Questions in, answers out: the matcher and the fact base together."""
 
-    def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None) -> None:
+    def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None, *,
+                 index_cache: Path | None = None) -> None:
+        """`index_cache`: see `Matcher`; ignored when a matcher is given."""
         self.knowledge = knowledge
-        self.matcher = matcher or Matcher(knowledge)
+        self.matcher = matcher or Matcher(knowledge, index_cache=index_cache)
         ranked = sorted((i for i in knowledge.intents.values() if i.popular), key=lambda i: i.popular)
         self.popular = tuple(Suggestion(i.id, None, i.question) for i in ranked)
 

@@ -18,12 +18,14 @@ import math
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 from rapidfuzz import fuzz
 
 from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
+from bot.index_cache import ExampleReading, fingerprint, load, save
 from bot.model import Entity, Intent, Knowledge
 from bot.spelling import Speller, slips
 from bot.text import Analyzer, clean
@@ -193,11 +195,12 @@ def _without_garbage_collection() -> Iterator[None]:
 
 
 class Matcher:
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, *, index_cache: Path | None = None) -> None:
+        """`index_cache`: a file keeping the examples' readings between runs (`bot.index_cache`)."""
         with _without_garbage_collection():
-            self._build(knowledge)
+            self._build(knowledge, index_cache)
 
-    def _build(self, knowledge: Knowledge) -> None:
+    def _build(self, knowledge: Knowledge, index_cache: Path | None) -> None:
         self.knowledge = knowledge
         self.analyzer = Analyzer(knowledge.language)
         self.intents: list[Intent] = [i for i in knowledge.intents.values() if not i.reply]
@@ -234,24 +237,28 @@ class Matcher:
         self._fact_kinds: dict[str, frozenset[str]] = {}
         """The kinds of answer each fact holds, found when first needed (it takes longer than
         start-up can spare, and few questions ask for a kind)."""
-        self._build_index()
+        self._build_index(self._example_readings(index_cache))
 
     # -- index -----------------------------------------------------------------------------------
 
-    def _build_index(self) -> None:
-        per_intent_terms: list[set[str]] = []
-        analysed: list[list[frozenset[str]]] = []
-        self._asked_by_examples: list[frozenset[str]] = []
-        for intent in self.intents:
-            examples = []
-            asked: set[str] = set()
-            for example in intent.examples:
-                terms, asks = self._example_analysis(example, intent)
-                examples.append(terms)
-                asked |= asks
-            analysed.append(examples)
-            self._asked_by_examples.append(frozenset(asked))
-            per_intent_terms.append(set().union(*examples))
+    def _example_readings(self, index_cache: Path | None) -> list[list[ExampleReading]]:
+        """Each intent's examples as terms and asked kinds, from `index_cache` when it is still valid."""
+        if index_cache is None:
+            return self._read_examples()
+        key = fingerprint(self.knowledge, self.intents)
+        readings = load(index_cache, key, self.intents)
+        if readings is None:
+            readings = self._read_examples()
+            save(index_cache, key, readings)
+        return readings
+
+    def _read_examples(self) -> list[list[ExampleReading]]:
+        return [[self._example_analysis(e, intent) for e in intent.examples] for intent in self.intents]
+
+    def _build_index(self, readings: list[list[ExampleReading]]) -> None:
+        analysed = [[terms for terms, _ in examples] for examples in readings]
+        self._asked_by_examples = [frozenset().union(*(asks for _, asks in examples)) for examples in readings]
+        per_intent_terms = [set().union(*examples) for examples in analysed]
         self._intent_terms = [frozenset(t) for t in per_intent_terms]
         document_frequency: dict[str, int] = defaultdict(int)
         for terms in per_intent_terms:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bot.cache import cache_path, read_json, write_json
 
 CACHE_VERSION = 1
 
@@ -38,27 +39,18 @@ class YamlSyntaxError(Exception):
         self.problem = problem
 
 
-def _cache_file(root: Path) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return base / "sco-summit-bot" / f"parsed-{key}.json"
-
-
 class YamlReader:
     """Parses YAML files under one root, reusing cached results for unchanged files."""
 
     def __init__(self, root: Path, *, use_cache: bool = True) -> None:
         self.root = root
         self._use_cache = use_cache
-        self._cache_path = _cache_file(root)
+        self._cache_path = cache_path(root, "parsed")
         self._cache: dict[str, Any] = self._read_cache() if use_cache else {}
         self._dirty = False
 
     def _read_cache(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self._cache_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        data = read_json(self._cache_path)
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
         files = data.get("files")
@@ -90,15 +82,8 @@ class YamlReader:
 
     def save(self) -> None:
         """Write the cache back if anything new was parsed; failures are ignored."""
-        if not (self._use_cache and self._dirty):
-            return
-        try:
-            self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "files": self._cache}), "utf-8")
-            tmp.replace(self._cache_path)
-        except OSError:
-            pass
+        if self._use_cache and self._dirty:
+            write_json(self._cache_path, {"version": CACHE_VERSION, "files": self._cache})
 
 
 def _json_safe(data: Any) -> bool:
