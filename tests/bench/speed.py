@@ -3,8 +3,8 @@
     python -m tests.bench.speed
 
 1. Cold start: `python -m bot ask "is turkey a member?"` as a whole process, 10 runs after one
-   unmeasured run (which fills the OS file cache, the .pyc files and the knowledge's parse cache,
-   as on any machine that ran the bot once): median, min and max wall time, and peak RSS from
+   unmeasured run (which fills the OS file cache, the .pyc files and the knowledge's parse and
+   index caches, as on any machine that ran the bot once): median, min and max wall time, and peak RSS from
    `/usr/bin/time -f %M` (else resource.getrusage(RUSAGE_CHILDREN), the largest child so far).
    `python -c pass` is timed the same way, for the interpreter's own share.
 2. Batch: `python -m bot ask --json -` reading 10,000 questions (the labelled set, cycled) from
