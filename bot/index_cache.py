@@ -39,7 +39,7 @@ def fingerprint(knowledge: Knowledge, intents: list[Intent]) -> str:
     return digest.hexdigest()
 
 
-def load(path: Path, expected: str, intents: list[Intent]) -> list[list[ExampleReading]] | None:
+def load_readings(path: Path, expected: str, intents: list[Intent]) -> list[list[ExampleReading]] | None:
     """The readings of each intent's examples, in order; None when the cache is missing, broken or
     made from other inputs."""
     data = read_json(path)
@@ -55,6 +55,6 @@ def load(path: Path, expected: str, intents: list[Intent]) -> list[list[ExampleR
     return readings
 
 
-def save(path: Path, key: str, readings: list[list[ExampleReading]]) -> None:
+def save_readings(path: Path, key: str, readings: list[list[ExampleReading]]) -> None:
     intents = [[[sorted(terms), sorted(asks)] for terms, asks in examples] for examples in readings]
     write_json(path, {"version": VERSION, "fingerprint": key, "intents": intents})

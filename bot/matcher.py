@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
-from bot.index_cache import ExampleReading, fingerprint, load, save
+from bot.index_cache import ExampleReading, fingerprint, load_readings, save_readings
 from bot.model import Entity, Intent, Knowledge
 from bot.spelling import Speller, slips
 from bot.text import Analyzer, clean
@@ -246,10 +246,10 @@ class Matcher:
         if index_cache is None:
             return self._read_examples()
         key = fingerprint(self.knowledge, self.intents)
-        readings = load(index_cache, key, self.intents)
+        readings = load_readings(index_cache, key, self.intents)
         if readings is None:
             readings = self._read_examples()
-            save(index_cache, key, readings)
+            save_readings(index_cache, key, readings)
         return readings
 
     def _read_examples(self) -> list[list[ExampleReading]]:
