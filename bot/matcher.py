@@ -367,7 +367,7 @@ class Matcher:
         terms = self.analyzer.terms(tokens, self._context_terms)
         unknown_terms = tuple((word, term) for word, term in unknown)
         return Analysis(tuple(words), tuple(dict.fromkeys(terms)), tuple(mentions), unknown_terms,
-                        asked_kinds(tokens))
+                        asked_kinds(self.analyzer.without_filler_phrases(tokens)))
 
     def _correct(self, words: Iterable[str], unknown: list[tuple[str, str]]) -> list[str]:
         corrected = []

@@ -130,6 +130,23 @@ class Analyzer:
                     terms.append(self._words.get(stemmed, stemmed))
         return terms
 
+    def without_filler_phrases(self, words: list[str]) -> list[str]:
+        """`words` without the stopword phrases of several words, read the way `terms` reads
+        phrases: the "when" of "when it comes to" asks for no date."""
+        kept: list[str] = []
+        i = 0
+        while i < len(words):
+            found = self._phrase(words, i) if words[i] in self._phrase_lengths else None
+            if found is None:
+                kept.append(words[i])
+                i += 1
+                continue
+            concept, end = found
+            if concept is not None or end - i == 1:
+                kept.extend(words[i:end])
+            i = end
+        return kept
+
     def _phrase(self, words: list[str], start: int, head: tuple[str, ...] = ()
                 ) -> tuple[str | None, int] | None:
         """The longest phrase at `start` (after the words `head`, if any): its concept (None for a

@@ -279,3 +279,13 @@ def test_phrases_may_hold_courtesy_words(matcher: Matcher) -> None:
     """"Good" alone is courtesy and says nothing, but "any good" asks about success."""
     assert "success" in matcher.analyse("was the summit any good").terms
     assert matcher.analyse("good morning, when was the summit").terms == matcher.analyse("when was the summit").terms
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("when it comes to energy, what did the summit do", set()),
+    ("when it comes to belarus, when did it join", {"when"}),
+    ("when did belarus join", {"when"}),
+])
+def test_a_question_word_inside_a_filler_phrase_asks_for_nothing(matcher: Matcher, question: str,
+                                                                 kinds: set[str]) -> None:
+    assert matcher.analyse(question).asks == kinds
