@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Iterator
 
 import Stemmer
 
@@ -133,19 +134,22 @@ class Analyzer:
     def without_filler_phrases(self, words: list[str]) -> list[str]:
         """`words` without the stopword phrases of several words, read the way `terms` reads
         phrases: the "when" of "when it comes to" asks for no date."""
-        kept: list[str] = []
+        return [word for start, end, concept in self._segments(words)
+                if concept is not None or end - start == 1 for word in words[start:end]]
+
+    def _segments(self, words: list[str]) -> Iterator[tuple[int, int, str | None]]:
+        """The words grouped the way `terms` reads phrases: (start, end, concept) for each phrase
+        (concept None for a stopword phrase), and (start, start + 1, None) for each other word."""
         i = 0
         while i < len(words):
-            found = self._phrase(words, i) if words[i] in self._phrase_lengths else None
+            found = self._phrase(words, i)
             if found is None:
-                kept.append(words[i])
+                yield i, i + 1, None
                 i += 1
-                continue
-            concept, end = found
-            if concept is not None or end - i == 1:
-                kept.extend(words[i:end])
-            i = end
-        return kept
+            else:
+                concept, end = found
+                yield i, end, concept
+                i = end
 
     def _phrase(self, words: list[str], start: int, head: tuple[str, ...] = ()
                 ) -> tuple[str | None, int] | None:
@@ -164,16 +168,9 @@ class Analyzer:
         """The words of `words` that express `concept` ("prime minister" for leader), if any, read
         the way `terms` reads them."""
         words = list(words)
-        i = 0
-        while i < len(words):
-            found = self._phrase(words, i)
-            if found is not None:
-                phrase_concept, end = found
-                if phrase_concept == concept:
-                    return " ".join(words[i:end])
-                i = end
-            else:
-                if self._words.get(stem(words[i])) == concept:
-                    return words[i]
-                i += 1
+        for start, end, found in self._segments(words):
+            if end - start == 1:
+                found = self._words.get(stem(words[start]))
+            if found == concept:
+                return " ".join(words[start:end])
         return None
