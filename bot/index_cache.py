@@ -21,7 +21,7 @@ ExampleReading = tuple[frozenset[str], frozenset[str]]
 """An example's terms, and the kinds of answer it asks for."""
 
 
-def fingerprint(knowledge: Knowledge, intents: list[Intent]) -> str:
+def fingerprint(knowledge: Knowledge) -> str:
     """A digest of everything the examples' readings depend on."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
@@ -32,8 +32,8 @@ def fingerprint(knowledge: Knowledge, intents: list[Intent]) -> str:
         sorted(language.courtesy),
         [[concept, list(phrases)] for concept, phrases in language.synonyms.items()],
         [[e.id, e.type, e.name, list(e.aliases), e.context] for e in knowledge.entities.values()],
-        [[i.id, i.slot, list(i.examples)] for i in knowledge.intents.values()],
-        [i.id for i in intents],
+        # small talk (an intent with a reply) is not read as questions are
+        [[i.id, i.slot, i.reply is None, list(i.examples)] for i in knowledge.intents.values()],
     ]
     digest.update(json.dumps(inputs).encode())
     return digest.hexdigest()

@@ -245,7 +245,7 @@ class Matcher:
         """Each intent's examples as terms and asked kinds, from `index_cache` when it is still valid."""
         if index_cache is None:
             return self._read_examples()
-        key = fingerprint(self.knowledge, self.intents)
+        key = fingerprint(self.knowledge)
         readings = load_readings(index_cache, key, self.intents)
         if readings is None:
             readings = self._read_examples()
