@@ -6,8 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from rapidfuzz.distance import OSA
+
 from bot.model import Entity
-from bot.spelling import MIN_LENGTH, Speller, slips
+from bot.spelling import MIN_LENGTH, Speller, max_edits, slips
 from bot.text import clean
 
 
@@ -20,12 +22,14 @@ def _names(entity: Entity) -> list[str]:
     return names
 
 
-def _spares_short_words(typed: list[str], name: list[str]) -> bool:
-    """Whether a misspelled name keeps its short words, but for a slip ("teh"): a one-letter change
-    makes another word of them, so "the uk" is not "the us"."""
-    if len(typed) != len(name):
-        return True
-    return all(t == n or min(len(t), len(n)) >= MIN_LENGTH or t in slips(n) for t, n in zip(typed, name))
+def _each_word_close(typed: list[str], name: list[str]) -> bool:
+    """Whether each word of a misspelled name is itself a likely misspelling of the
+    name's word: a short word only by a slip ("teh"), since a one-letter change makes another word
+    of it ("the uk" is not "the us"); a longer one within the edits its length allows, so that the
+    edits the whole name allows do not all go to one word ("the astnaa" is not "the stans")."""
+    return all(t == n or t in slips(n)
+               or (min(len(t), len(n)) >= MIN_LENGTH and OSA.distance(t, n) <= max_edits(len(t)))
+               for t, n in zip(typed, name))
 
 
 MAX_FUZZY_WORDS = 3
@@ -97,7 +101,7 @@ class EntityFinder:
                     continue
                 typed = words[start:start + length]
                 best = speller.correct(" ".join(typed))
-                if best is not None and _spares_short_words(typed, best.split()):
+                if best is not None and _each_word_close(typed, best.split()):
                     mentions.append(Mention(names[best], start, start + length, False))
                     taken[start:start + length] = [True] * length
         return sorted(mentions, key=lambda m: m.start)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from string import ascii_lowercase
 from typing import Iterable, Iterator
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 MIN_LENGTH = 5
-"""Shorter words are only corrected by doubling a letter: any other edit turns "iraq" into "iran"."""
+"""Shorter words are only corrected by putting back a letter ("cina" is "china") or swapping two
+neighbours back ("rloe" is "role"): a changed letter turns "iraq" into "iran"."""
 MIN_DOUBLING_LENGTH = 4
-"""From this length a word is corrected by doubling one of its letters ("aply" is "apply")."""
+"""From this length a word is corrected, a letter typed once where it is doubled first ("aply" is
+"apply")."""
 
 
 def max_edits(length: int) -> int:
@@ -32,18 +35,23 @@ class Speller:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._words = list(dict.fromkeys(vocabulary))
         self._known = frozenset(self._words)
+        self._rank = {w: n for n, w in enumerate(self._words)}
         self._reachable: dict[int, list[str]] = {}
 
     def correct(self, word: str) -> str | None:
         """The nearest known word, or None when none is near enough (or `word` is too short to
         correct safely, or in another script than the vocabulary's). A letter typed once where it
         is doubled is the likeliest slip, so that correction comes first ("realy" is "really", not
-        "real")."""
+        "real"). Short words get only the other slips of a quick typist: a dropped letter, two
+        neighbours swapped."""
         if len(word) < MIN_DOUBLING_LENGTH or not word.isascii():
             return None
         doubled = next((w for w in _with_a_letter_doubled(word) if w in self._known), None)
-        if doubled is not None or len(word) < MIN_LENGTH:
+        if doubled is not None:
             return doubled
+        if len(word) < MIN_LENGTH:
+            near = [w for w in (*_with_a_letter_added(word), *_with_neighbours_swapped(word)) if w in self._known]
+            return min(near, key=self._rank.__getitem__) if near else None
         edits = max_edits(len(word))
         choices = self._reachable.get(len(word))
         if choices is None:
@@ -58,9 +66,16 @@ def _with_a_letter_doubled(word: str) -> Iterator[str]:
     return (word[:i + 1] + word[i:] for i in range(len(word)))
 
 
+def _with_a_letter_added(word: str) -> Iterator[str]:
+    return (word[:i] + letter + word[i:] for i in range(len(word) + 1) for letter in ascii_lowercase)
+
+
+def _with_neighbours_swapped(word: str) -> Iterator[str]:
+    return (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+
+
 def slips(word: str) -> set[str]:
     """What a quick typist makes of `word` by swapping two neighbouring letters or dropping one
     ("waht", "teh", "abut"); not by replacing one, which turns too many real words into others."""
-    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
     drops = {word[:i] + word[i + 1:] for i in range(len(word))}
-    return (swaps | drops) - {word}
+    return (set(_with_neighbours_swapped(word)) | drops) - {word}

@@ -51,6 +51,9 @@ def test_clean(raw: str, cleaned: str) -> None:
         ("what did xi jinpin say", "xi"),
         ("who is guteres", "guterres"),
         ("what is the regional anti terrorist structure", "rats"),
+        ("who came from cina", "china"),
+        ("qata at the summit?", "qatar"),
+        ("so was the astnaa summit all talk", "astana"),
     ],
 )
 def test_entities_found_with_aliases_and_typos(matcher: Matcher, question: str, entity: str) -> None:
@@ -99,6 +102,13 @@ def test_a_short_word_is_not_misspelled_into_a_name(matcher: Matcher) -> None:
     """"the uk" is one letter away from "the us", an alias of the United States."""
     assert "@usa" not in matcher.analyse("did the uk send anyone").terms
     assert "@uae" in matcher.analyse("did teh emirates send anyone").terms
+
+
+def test_each_word_of_a_misspelled_name_must_be_close(matcher: Matcher) -> None:
+    """"the astnaa" is three edits from "the stans" (Central Asia), all in one word; "astnaa" is one
+    edit from "Astana"."""
+    found = [m.entity.id for m in matcher.analyse("was the astnaa summit a success").mentions]
+    assert found == ["astana"]
 
 
 @pytest.mark.parametrize("question", ["what's the weather in astana", "what number summit was it, the 20th?"])

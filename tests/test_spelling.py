@@ -22,6 +22,14 @@ def test_one_edit_is_corrected_in_words_of_five_letters_or_more(speller: Speller
     assert speller.correct(typed) == meant
 
 
-@pytest.mark.parametrize("typed", ["iram", "rael", "appl", "whatever", "саммит"])
+@pytest.mark.parametrize(("typed", "meant"), [("appl", "apply"), ("rael", "real"), ("iraa", None)])
+def test_short_words_get_a_dropped_letter_or_swapped_neighbours_back(
+        speller: Speller, typed: str, meant: str | None) -> None:
+    """"appl" lacks one letter of "apply", "rael" swaps two of "real"; "iraa" is a letter away from
+    "iraq" and "iran" by a change, which short words do not get."""
+    assert speller.correct(typed) == meant
+
+
+@pytest.mark.parametrize("typed", ["iram", "whatever", "саммит"])
 def test_short_words_far_words_and_other_scripts_are_not_corrected(speller: Speller, typed: str) -> None:
     assert speller.correct(typed) is None
