@@ -1,8 +1,8 @@
 """Match a question to an intent: answer, suggest, or abstain.
 
-The question is cleaned (`bot.text.clean`), entities are found (`bot.entities`), other words are
-spell-corrected against the intents' vocabulary (`bot.spelling`) and turned into terms (stems and
-concepts, `bot.text.Analyzer`). Each intent's examples went through the same steps when the index
+The question is cleaned (`bot.text.clean`), words typed together are split, entities are found
+(`bot.entities`), other words are spell-corrected against the intents' vocabulary (`bot.spelling`)
+and turned into terms (stems and concepts, `bot.text.Analyzer`). Each intent's examples went through the same steps when the index
 was built. A question is scored against each example by a weighted F1 of shared terms: weights are
 inverse intent frequencies, so rare words count and common ones barely do, and precision keeps a
 long question that merely shares common words from scoring high. For a slot intent ("is <country> a
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
@@ -56,6 +57,8 @@ SHORT_TYPO_LENGTH = 3
 """Shortest misspelled stopword or question word corrected ("teh", "wen")."""
 QUESTION_WORDS = frozenset({"who", "when", "where", "why", "how", "which"})
 """Short words that tell questions apart: corrected when slightly misspelled, like stopwords."""
+MIN_PART_LENGTH = 2
+"""Shortest word found in two typed together ("inthe")."""
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.1
 """Intents scoring below this are not candidates at all: they could never be suggested."""
@@ -212,6 +215,10 @@ class Matcher:
         self.vocabulary = frozenset(example_words | self.analyzer.vocabulary_words | self._finder.alias_words)
         by_frequency = sorted(self.vocabulary, key=lambda w: (-frequency[w], w))
         self._speller = Speller(w for w in by_frequency if len(w) >= 4 and not w.isdigit())
+        self._joinable = self.analyzer.stopwords | QUESTION_WORDS | {
+            w for w in self._finder.alias_words if len(w) > MIN_PART_LENGTH}
+        """Words found typed together with another ("theSCO", "whoattended", "russiachina"); not
+        names as short as prefixes ("unfocused" is not "UN focused")."""
         self._short_slips: dict[str, str] = {}
         """Misspelled stopwords and question words too short for the speller ("waht", "abut", "wen");
         short words are corrected to nothing else, since one edit turns a name into another ("iraq",
@@ -351,7 +358,7 @@ class Matcher:
             parts = [clean(part).split() for part in text.split(_slot_term(slot))]
             words = [w for part in _interleave(parts, _slot_term(slot)) for w in part]
         else:
-            words = clean(text).split()
+            words = self._separated(clean(text).split())
         return self._analyse_words(words)
 
     def _analyse_words(self, words: list[str]) -> Analysis:
@@ -386,7 +393,7 @@ class Matcher:
     # -- matching --------------------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
-        words = clean(question).split()
+        words = self._separated(clean(question).split())
         smalltalk = self._smalltalk(words)
         if smalltalk is not None:
             return Match(question, "answer", smalltalk)
@@ -409,6 +416,30 @@ class Matcher:
         if not suggestions:
             return Match(question, "abstain", best)
         return Match(question, "suggest", best, suggestions)
+
+    def _separated(self, words: list[str]) -> list[str]:
+        """Words with the space between them left out ("theSCO", "whoattended", "russiachina") split
+        apart, when the word is neither known nor a known word with one letter wrong: a left-out
+        space is a slip of one letter too."""
+        separated: list[str] = []
+        for word in words:
+            split = None if word in self.vocabulary or word.isdigit() else self._split(word)
+            correction = self._speller.correct(word) if split else None
+            if split and (correction is None or OSA.distance(word, correction) > 1):
+                separated.extend(split)
+            else:
+                separated.append(word)
+        return separated
+
+    def _split(self, word: str) -> tuple[str, str] | None:
+        """Two known words that make `word`, one of them a little word or a name: two other words
+        are more often a compound ("airport" is not "air port")."""
+        for end in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH + 1):
+            head, tail = word[:end], word[end:]
+            if head in self.vocabulary and tail in self.vocabulary and (
+                    head in self._joinable or tail in self._joinable):
+                return head, tail
+        return None
 
     def _distinct(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
         """At most MAX_SUGGESTIONS candidates, one per distinct answer."""

@@ -104,6 +104,18 @@ def test_a_short_word_is_not_misspelled_into_a_name(matcher: Matcher) -> None:
     assert "@uae" in matcher.analyse("did teh emirates send anyone").terms
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("whoattended theSCO summit", "who attended the sco summit"),
+                                              ("russiachina rivalry", "russia china rivalry")])
+def test_words_typed_together_are_split(matcher: Matcher, typed: str, meant: str) -> None:
+    assert matcher.analyse(typed).terms == matcher.analyse(meant).terms
+
+
+@pytest.mark.parametrize("word", ["airport", "passport", "kazakhstans"])
+def test_compounds_and_misspellings_are_not_split(matcher: Matcher, word: str) -> None:
+    """Two content words typed together are more often a compound; a misspelled word is corrected."""
+    assert matcher.analyse(word).words == (word,)
+
+
 def test_each_word_of_a_misspelled_name_must_be_close(matcher: Matcher) -> None:
     """"the astnaa" is three edits from "the stans" (Central Asia), all in one word; "astnaa" is one
     edit from "Astana"."""
