@@ -303,6 +303,18 @@ def test_phrases_may_hold_courtesy_words(matcher: Matcher) -> None:
     assert matcher.analyse("good morning, when was the summit").terms == matcher.analyse("when was the summit").terms
 
 
+@pytest.mark.parametrize("framed", [
+    "sorry to bother, {} thanks in advance",
+    "excuse me, {} if anyone knows",
+    "hey everyone, {} for my essay",
+    "random question but {} no rush",
+    "alright, {} cheers mate",
+])
+def test_the_chat_around_a_question_does_not_change_its_reading(matcher: Matcher, framed: str) -> None:
+    question = "who attended the astana summit"
+    assert matcher.analyse(framed.format(question)).terms == matcher.analyse(question).terms
+
+
 @pytest.mark.parametrize(("question", "kinds"), [
     ("when it comes to energy, what did the summit do", set()),
     ("when it comes to belarus, when did it join", {"when"}),
