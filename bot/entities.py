@@ -54,6 +54,11 @@ class EntityFinder:
                 words = tuple(clean(alias).split())
                 if words:
                     self._aliases.setdefault(words, entity)
+        # a possessive typed without its apostrophe ("irans president", "the scos members")
+        for words, entity in list(self._aliases.items()):
+            possessive = (*words[:-1], words[-1] + "s")
+            if not words[-1].endswith("s") and possessive[-1] not in known_words:
+                self._aliases.setdefault(possessive, entity)
         fuzzy: dict[int, dict[str, Entity]] = {}
         for words, entity in self._aliases.items():
             joined = " ".join(words)

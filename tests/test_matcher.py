@@ -54,6 +54,8 @@ def test_clean(raw: str, cleaned: str) -> None:
         ("who came from cina", "china"),
         ("qata at the summit?", "qatar"),
         ("so was the astnaa summit all talk", "astana"),
+        ("irans president", "iran"),
+        ("the scos members", "sco"),
     ],
 )
 def test_entities_found_with_aliases_and_typos(matcher: Matcher, question: str, entity: str) -> None:
