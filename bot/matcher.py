@@ -2,13 +2,13 @@
 
 The question is cleaned (`bot.text.clean`), words typed together are split, entities are found
 (`bot.entities`), other words are spell-corrected against the intents' vocabulary (`bot.spelling`)
-and turned into terms (stems and concepts, `bot.text.Analyzer`). Each intent's examples went through the same steps when the index
-was built. A question is scored against each example by a weighted F1 of shared terms: weights are
-inverse intent frequencies, so rare words count and common ones barely do, and precision keeps a
-long question that merely shares common words from scoring high. For a slot intent ("is <country> a
-member?") the entity's words are replaced by the slot, so one intent serves every country.
-A second view ranks the candidates with it: each intent's posterior probability by naive Bayes
-over the terms of all its examples.
+and turned into terms (stems and concepts, `bot.text.Analyzer`). Each intent's examples went
+through the same steps when the index was built. A question is scored against each example by a
+weighted F1 of shared terms: weights are inverse intent frequencies, so rare words count and common
+ones barely do, and precision keeps a long question that merely shares common words from scoring
+high. For a slot intent ("is <country> a member?") the entity's words are replaced by the slot, so
+one intent serves every country. A second view ranks the candidates with it: each intent's
+posterior probability by naive Bayes over the terms of all its examples.
 """
 
 from __future__ import annotations

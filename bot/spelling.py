@@ -6,7 +6,7 @@ from string import ascii_lowercase
 from typing import Iterable, Iterator
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 MIN_LENGTH = 5
 """Shorter words are only corrected by putting back a letter ("cina" is "china") or swapping two
@@ -27,10 +27,11 @@ def max_edits(length: int) -> int:
 
 
 class Speller:
-    """Corrects words to the nearest of a vocabulary; among equally near words the earlier one in
-    the vocabulary's order wins. A word n edits away is at most n letters longer or shorter, so each
-    length has its own list of the words it can be corrected to: a fraction of the vocabulary, made
-    when a word of that length is first corrected (start-up does without it)."""
+    """Corrects words to the nearest of a vocabulary whose letters in place of the typed ones are
+    plausible slips; among equally near words the earlier one in the vocabulary's order wins. A word
+    n edits away is at most n letters longer or shorter, so each length has its own list of the words
+    it can be corrected to: a fraction of the vocabulary, made when a word of that length is first
+    corrected (start-up does without it)."""
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._words = list(dict.fromkeys(vocabulary))
@@ -50,7 +51,8 @@ class Speller:
         if doubled is not None:
             return doubled
         if len(word) < MIN_LENGTH:
-            near = [w for w in (*_with_a_letter_added(word), *_with_neighbours_swapped(word)) if w in self._known]
+            slipped = (*_with_a_letter_added(word), *_with_neighbours_swapped(word))
+            near = [w for w in slipped if w in self._known]
             return min(near, key=self._rank.__getitem__) if near else None
         edits = max_edits(len(word))
         choices = self._reachable.get(len(word))
@@ -58,8 +60,37 @@ class Speller:
             choices = self._reachable[len(word)] = [w for w in self._words if abs(len(w) - len(word)) <= edits]
         if not choices:
             return None
-        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=edits)
-        return best[0] if best is not None else None
+        near = process.extract(word, choices, scorer=OSA.distance, score_cutoff=edits, limit=None)
+        likely = [(distance, rank, known) for known, distance, rank in near if _likely_slips(word, known)]
+        return min(likely)[2] if likely else None
+
+
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_PLACES = {key: (row, column + row / 2)
+               for row, keys in enumerate(_KEYBOARD_ROWS) for column, key in enumerate(keys)}
+"""Each key's row and its place along the row (each row sits half a key further right)."""
+_VOWELS = frozenset("aeiouy")
+_SOUND_ALIKE = frozenset({frozenset("cs"), frozenset("ck"), frozenset("sz"), frozenset("kq")})
+
+
+def _may_be_mistyped(meant: str, typed: str) -> bool:
+    """Whether a typist meaning one letter plausibly types the other: a neighbouring key, or a
+    letter sounding alike (a spelling slip: "independant", "conferense")."""
+    if (meant in _VOWELS and typed in _VOWELS) or frozenset((meant, typed)) in _SOUND_ALIKE:
+        return True
+    if meant not in _KEY_PLACES or typed not in _KEY_PLACES:
+        return False
+    (meant_row, meant_column), (typed_row, typed_column) = _KEY_PLACES[meant], _KEY_PLACES[typed]
+    return abs(meant_row - typed_row) <= 1 and abs(meant_column - typed_column) <= 1
+
+
+def _likely_slips(typed: str, known: str) -> bool:
+    """Whether the letters `typed` has in place of `known`'s are all plausibly mistyped: otherwise
+    "sheer" would be "steer", "gifts" "rifts"."""
+    if OSA.distance(typed, known) < Levenshtein.distance(typed, known):
+        return True  # two neighbours swapped, which Levenshtein's edits show as two letters replaced
+    return all(_may_be_mistyped(known[op.dest_pos], typed[op.src_pos])
+               for op in Levenshtein.editops(typed, known) if op.tag == "replace")
 
 
 def _with_a_letter_doubled(word: str) -> Iterator[str]:

@@ -4,7 +4,7 @@ import pytest
 
 from bot.spelling import Speller
 
-VOCABULARY = ["real", "really", "apply", "summit", "member", "members", "iran", "iraq"]
+VOCABULARY = ["real", "really", "apply", "summit", "member", "members", "iran", "iraq", "steer", "conference"]
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,15 @@ def test_a_letter_typed_once_where_it_is_doubled_comes_first(speller: Speller, t
 
 @pytest.mark.parametrize(("typed", "meant"), [("membrs", "members"), ("summti", "summit"), ("memmber", "member")])
 def test_one_edit_is_corrected_in_words_of_five_letters_or_more(speller: Speller, typed: str, meant: str) -> None:
+    assert speller.correct(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("sunmit", "summit"), ("membars", "members"),
+                                              ("conferense", "conference"), ("sheer", None)])
+def test_a_letter_is_replaced_only_by_a_neighbouring_key_or_one_sounding_alike(
+        speller: Speller, typed: str, meant: str | None) -> None:
+    """"n" is next to "m", "a" and "e" are vowels, "s" sounds like "c"; "h" for "t" is no slip:
+    "sheer" is a word of its own."""
     assert speller.correct(typed) == meant
 
 
