@@ -9,8 +9,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 MIN_LENGTH = 5
-"""Shorter words are only corrected by putting back a letter ("cina" is "china") or swapping two
-neighbours back ("rloe" is "role"): a changed letter turns "iraq" into "iran"."""
+"""Shorter words are only corrected by the slips of a quick typist (a dropped letter, two neighbours
+swapped, a neighbouring key: "cina", "rloe", "reak"): any other change of a letter makes a word
+another ("iraq" is not "iran")."""
 MIN_DOUBLING_LENGTH = 4
 """From this length a word is corrected, a letter typed once where it is doubled first ("aply" is
 "apply")."""
@@ -43,15 +44,16 @@ class Speller:
         """The nearest known word, or None when none is near enough (or `word` is too short to
         correct safely, or in another script than the vocabulary's). A letter typed once where it
         is doubled is the likeliest slip, so that correction comes first ("realy" is "really", not
-        "real"). Short words get only the other slips of a quick typist: a dropped letter, two
-        neighbours swapped."""
+        "real"). Short words get only the other slips of a quick typist (MIN_LENGTH), not a vowel
+        for another ("iron" is not "iran")."""
         if len(word) < MIN_DOUBLING_LENGTH or not word.isascii():
             return None
         doubled = next((w for w in _with_a_letter_doubled(word) if w in self._known), None)
         if doubled is not None:
             return doubled
         if len(word) < MIN_LENGTH:
-            slipped = (*_with_a_letter_added(word), *_with_neighbours_swapped(word))
+            slipped = (*_with_a_letter_added(word), *_with_neighbours_swapped(word),
+                       *_with_a_neighbouring_key(word))
             near = [w for w in slipped if w in self._known]
             return min(near, key=self._rank.__getitem__) if near else None
         edits = max_edits(len(word))
@@ -78,10 +80,14 @@ def _may_be_mistyped(meant: str, typed: str) -> bool:
     letter sounding alike (a spelling slip: "independant", "conferense")."""
     if (meant in _VOWELS and typed in _VOWELS) or frozenset((meant, typed)) in _SOUND_ALIKE:
         return True
-    if meant not in _KEY_PLACES or typed not in _KEY_PLACES:
+    return _neighbouring_keys(meant, typed)
+
+
+def _neighbouring_keys(one: str, other: str) -> bool:
+    if one not in _KEY_PLACES or other not in _KEY_PLACES:
         return False
-    (meant_row, meant_column), (typed_row, typed_column) = _KEY_PLACES[meant], _KEY_PLACES[typed]
-    return abs(meant_row - typed_row) <= 1 and abs(meant_column - typed_column) <= 1
+    (one_row, one_column), (other_row, other_column) = _KEY_PLACES[one], _KEY_PLACES[other]
+    return abs(one_row - other_row) <= 1 and abs(one_column - other_column) <= 1
 
 
 def _likely_slips(typed: str, known: str) -> bool:
@@ -99,6 +105,11 @@ def _with_a_letter_doubled(word: str) -> Iterator[str]:
 
 def _with_a_letter_added(word: str) -> Iterator[str]:
     return (word[:i] + letter + word[i:] for i in range(len(word) + 1) for letter in ascii_lowercase)
+
+
+def _with_a_neighbouring_key(word: str) -> Iterator[str]:
+    return (word[:i] + key + word[i + 1:] for i in range(len(word)) for key in ascii_lowercase
+            if key != word[i] and _neighbouring_keys(key, word[i]))
 
 
 def _with_neighbours_swapped(word: str) -> Iterator[str]:
