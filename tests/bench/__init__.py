@@ -2,6 +2,7 @@
 
     python -m tests.bench.matching   the matcher against three baselines on tests/questions.yaml
     python -m tests.bench.speed      cold start, batch throughput and the Telegram bot under load
+    python -m tests.bench.robustness answers kept under typos, left-out spaces, chat around a question
 
 See each module's docstring for what it measures and how to install what it needs.
 """
