@@ -71,23 +71,19 @@ _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _KEY_PLACES = {key: (row, column + row / 2)
                for row, keys in enumerate(_KEYBOARD_ROWS) for column, key in enumerate(keys)}
 """Each key's row and its place along the row (each row sits half a key further right)."""
+_NEIGHBOURING_KEYS = {
+    key: frozenset(other for other, (other_row, other_column) in _KEY_PLACES.items()
+                   if other != key and abs(other_row - row) <= 1 and abs(other_column - column) <= 1)
+    for key, (row, column) in _KEY_PLACES.items()}
 _VOWELS = frozenset("aeiouy")
 _SOUND_ALIKE = frozenset({frozenset("cs"), frozenset("ck"), frozenset("sz"), frozenset("kq")})
 
 
 def _may_be_mistyped(meant: str, typed: str) -> bool:
-    """Whether a typist meaning one letter plausibly types the other: a neighbouring key, or a
-    letter sounding alike (a spelling slip: "independant", "conferense")."""
-    if (meant in _VOWELS and typed in _VOWELS) or frozenset((meant, typed)) in _SOUND_ALIKE:
-        return True
-    return _neighbouring_keys(meant, typed)
-
-
-def _neighbouring_keys(one: str, other: str) -> bool:
-    if one not in _KEY_PLACES or other not in _KEY_PLACES:
-        return False
-    (one_row, one_column), (other_row, other_column) = _KEY_PLACES[one], _KEY_PLACES[other]
-    return abs(one_row - other_row) <= 1 and abs(one_column - other_column) <= 1
+    """Whether a typist meaning one letter plausibly types the other: a neighbouring key, another
+    vowel or a letter sounding alike (spelling slips: "independant", "conferense")."""
+    return ((meant in _VOWELS and typed in _VOWELS) or frozenset((meant, typed)) in _SOUND_ALIKE
+            or typed in _NEIGHBOURING_KEYS.get(meant, ()))
 
 
 def _likely_slips(typed: str, known: str) -> bool:
@@ -108,8 +104,8 @@ def _with_a_letter_added(word: str) -> Iterator[str]:
 
 
 def _with_a_neighbouring_key(word: str) -> Iterator[str]:
-    return (word[:i] + key + word[i + 1:] for i in range(len(word)) for key in ascii_lowercase
-            if key != word[i] and _neighbouring_keys(key, word[i]))
+    return (word[:i] + key + word[i + 1:]
+            for i in range(len(word)) for key in _NEIGHBOURING_KEYS.get(word[i], ()))
 
 
 def _with_neighbours_swapped(word: str) -> Iterator[str]:
