@@ -28,7 +28,7 @@ from bot.asking import KINDS, asked_kinds, given_kinds
 from bot.entities import EntityFinder, Mention
 from bot.index_cache import ExampleReading, fingerprint, load_readings, save_readings
 from bot.model import Entity, Intent, Knowledge
-from bot.spelling import Speller, slips
+from bot.spelling import MIN_DOUBLING_LENGTH, Speller, slips
 from bot.text import Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
@@ -220,13 +220,13 @@ class Matcher:
         """Words found typed together with another ("theSCO", "whoattended", "russiachina"); not
         names as short as prefixes ("unfocused" is not "UN focused")."""
         self._short_slips: dict[str, str] = {}
-        """Misspelled stopwords and question words too short for the speller ("waht", "abut", "wen");
-        short words are corrected to nothing else, since one edit turns a name into another ("iraq",
-        "iran")."""
+        """Misspelled stopwords and question words too short for the speller ("teh", "wen", "hwo"),
+        which corrects longer slips ("waht") itself; words this short are corrected to nothing else,
+        since one edit turns a name into another ("uk", "us")."""
         for word in by_frequency:
             if word in self.analyzer.stopwords or word in QUESTION_WORDS:
                 for slip in slips(word):
-                    if len(slip) >= SHORT_TYPO_LENGTH and slip not in self.vocabulary:
+                    if SHORT_TYPO_LENGTH <= len(slip) < MIN_DOUBLING_LENGTH and slip not in self.vocabulary:
                         self._short_slips.setdefault(slip, word)
         self._smalltalk_examples = [(clean(e), i) for i in self.smalltalk for e in i.examples]
         self._smalltalk_words: dict[str, set[str]] = defaultdict(set)
