@@ -655,12 +655,16 @@ class Matcher:
         # the adjustments below and the posterior's weighing in _rank only lower a score, the latter
         # by LIKELIHOOD_WEIGHT at most: an intent scoring under this before them would end under
         # SUGGESTION_FLOOR of `top` after them, and be dropped by _rank anyway
-        cutoff = (self._adjusted(top, best[top], weights, total, term_set, unknown_name, entities, asks)
-                  * (1 - LIKELIHOOD_WEIGHT) * SUGGESTION_FLOOR)
+        top_adjusted = self._adjusted(top, best[top], weights, total, term_set, unknown_name, entities, asks)
+        cutoff = top_adjusted * (1 - LIKELIHOOD_WEIGHT) * SUGGESTION_FLOOR
         for position, score in best.items():
-            if score >= cutoff:
+            if position == top:
+                score = top_adjusted
+            elif score >= cutoff:
                 score = self._adjusted(position, score, weights, total, term_set, unknown_name, entities, asks)
-                out.append((score, position, entities, unknown_name, position in unexplained))
+            else:
+                continue
+            out.append((score, position, entities, unknown_name, position in unexplained))
 
     def _adjusted(self, position: int, score: float, weights: dict[str, float], total: float,
                   term_set: frozenset[str], unknown_name: str | None, entities: tuple[Entity, ...],
