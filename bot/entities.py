@@ -9,7 +9,7 @@ from typing import Iterable
 from rapidfuzz.distance import OSA
 
 from bot.model import Entity
-from bot.spelling import MIN_LENGTH, Speller, max_edits, slips
+from bot.spelling import MIN_LENGTH, Speller, max_edits, slips, with_a_letter_doubled
 from bot.text import clean
 
 
@@ -24,10 +24,11 @@ def _names(entity: Entity) -> list[str]:
 
 def _each_word_close(typed: list[str], name: list[str]) -> bool:
     """Whether each word of a misspelled name is itself a likely misspelling of the name's word: a
-    short word only by a slip ("teh"), since a one-letter change makes another word of it ("the uk"
-    is not "the us"); a longer one within the edits its length allows, so that the edits the whole
-    name allows do not all go to one word ("the astnaa" is not "the stans")."""
-    return all(t == n or t in slips(n)
+    short word only by a slip ("teh") or a letter typed twice ("modii", "iiran"), since a one-letter
+    change makes another word of it ("the uk" is not "the us"); a longer one within the edits its
+    length allows, so that the edits the whole name allows do not all go to one word ("the astnaa"
+    is not "the stans")."""
+    return all(t == n or t in slips(n) or t in with_a_letter_doubled(n)
                or (min(len(t), len(n)) >= MIN_LENGTH and OSA.distance(t, n) <= max_edits(len(t)))
                for t, n in zip(typed, name))
 

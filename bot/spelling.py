@@ -48,7 +48,7 @@ class Speller:
         for another ("iron" is not "iran")."""
         if len(word) < MIN_DOUBLING_LENGTH or not word.isascii():
             return None
-        doubled = next((w for w in _with_a_letter_doubled(word) if w in self._known), None)
+        doubled = next((w for w in with_a_letter_doubled(word) if w in self._known), None)
         if doubled is not None:
             return doubled
         if len(word) < MIN_LENGTH:
@@ -95,8 +95,9 @@ def _likely_slips(typed: str, known: str) -> bool:
                for op in Levenshtein.editops(typed, known) if op.tag == "replace")
 
 
-def _with_a_letter_doubled(word: str) -> Iterator[str]:
-    return (word[:i + 1] + word[i:] for i in range(len(word)))
+def with_a_letter_doubled(word: str) -> list[str]:
+    """`word` with one of its letters typed twice ("modii"), for each letter."""
+    return [word[:i + 1] + word[i:] for i in range(len(word))]
 
 
 def _with_a_letter_added(word: str) -> Iterator[str]:
