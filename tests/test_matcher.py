@@ -56,6 +56,8 @@ def test_clean(raw: str, cleaned: str) -> None:
         ("so was the astnaa summit all talk", "astana"),
         ("irans president", "iran"),
         ("the scos members", "sco"),
+        ("was modii there", "modi"),
+        ("is iiran a member", "iran"),
     ],
 )
 def test_entities_found_with_aliases_and_typos(matcher: Matcher, question: str, entity: str) -> None:
@@ -116,6 +118,14 @@ def test_words_typed_together_are_split(matcher: Matcher, typed: str, meant: str
 def test_compounds_and_misspellings_are_not_split(matcher: Matcher, word: str) -> None:
     """Two content words typed together are more often a compound; a misspelled word is corrected."""
     assert matcher.analyse(word).words == (word,)
+
+
+@pytest.mark.parametrize("question", ["sco member count as it stands", "number of sco members at the moment",
+                                      "sco members count nowadays"])
+def test_ways_of_saying_now_are_read_as_now(responder: Responder, question: str) -> None:
+    """The examples say "now"; "at the moment", "as it stands" and "nowadays" mean the same."""
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", "sco-members-count"), answer
 
 
 def test_each_word_of_a_misspelled_name_must_be_close(matcher: Matcher) -> None:
