@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from bot.entities import EntityFinder, Mention
 from bot.index_cache import ExampleReading, fingerprint, load_readings, save_readings
 from bot.model import Entity, Intent, Knowledge
 from bot.spelling import MIN_DOUBLING_LENGTH, Speller, slips
-from bot.text import Analyzer, clean
+from bot.text import MAX_CHARS, Analyzer, clean
 
 Outcome = Literal["answer", "suggest", "abstain"]
 
@@ -59,6 +60,8 @@ QUESTION_WORDS = frozenset({"who", "when", "where", "why", "how", "which"})
 """Short words that tell questions apart: corrected when slightly misspelled, like stopwords."""
 MIN_PART_LENGTH = 2
 """Shortest word found in two typed together ("inthe")."""
+SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
+"""Where a message's sentences (and the clauses ending with a colon: "quick one: who came?") part."""
 MAX_SUGGESTIONS = 3
 MIN_SCORE = 0.1
 """Intents scoring below this are not candidates at all: they could never be suggested."""
@@ -393,6 +396,32 @@ class Matcher:
     # -- matching --------------------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
+        """The outcome for `question`; when it is not answered and ends with a question after chat
+        ("hope you're well. was iran there?"), the answer to that question alone."""
+        matched = self._match(question)
+        if matched.outcome != "answer":
+            asked = self._asked_after_chat(question)
+            alone = self._match(asked) if asked else None
+            if alone is not None and alone.outcome == "answer":
+                return Match(question, "answer", alone.best)
+        return matched
+
+    def _asked_after_chat(self, question: str) -> str | None:
+        """The last sentence of a message of several, when it alone asks (ends with "?") and the ones
+        before it read as chat around it: none holds a word the intents never use, a number, or a
+        name the question lacks ("about the 2023 summit in india. who came?" is no chat)."""
+        sentences = [s for s in SENTENCE_END.split(question[:MAX_CHARS].strip()) if clean(s)]
+        if len(sentences) < 2 or not sentences[-1].endswith("?") or any(s.endswith("?") for s in sentences[:-1]):
+            return None
+        named = {m.entity for m in self.analyse(sentences[-1]).mentions}
+        for sentence in sentences[:-1]:
+            before = self.analyse(sentence)
+            if (before.unknown or any(w.isdigit() for w in before.words)
+                    or any(m.entity not in named and not m.entity.context for m in before.mentions)):
+                return None
+        return sentences[-1]
+
+    def _match(self, question: str) -> Match:
         words = self._separated(clean(question).split())
         smalltalk = self._smalltalk(words)
         if smalltalk is not None:

@@ -327,6 +327,28 @@ def test_the_chat_around_a_question_does_not_change_its_reading(matcher: Matcher
     assert matcher.analyse(framed.format(question)).terms == matcher.analyse(question).terms
 
 
+@pytest.mark.parametrize(("message", "intent"), [
+    ("hope you're doing well. was iran there?", "country-attendance"),
+    ("long time no see! did modi come?", "person-attendance"),
+    ("my teacher asked us this. who is the new member of sco?", "sco-newest-member"),
+])
+def test_a_question_after_a_sentence_of_chat_is_answered(responder: Responder, message: str, intent: str) -> None:
+    answer = responder.ask(message)
+    assert (answer.outcome, answer.intent) == ("answer", intent), answer
+
+
+@pytest.mark.parametrize("message", [
+    "Paris olympics opening ceremony. Who attended?",
+    "the 2023 summit. who attended?",
+    "I'm asking about India. Who attended?",
+    "when did belarus join the sco? who attended the summit?",
+])
+def test_a_sentence_that_says_what_is_asked_is_not_taken_for_chat(responder: Responder, message: str) -> None:
+    """A word the intents never use, a number, a name the question lacks, or another question are
+    part of what is asked: "who attended?" alone may not be answered."""
+    assert responder.ask(message).outcome != "answer"
+
+
 @pytest.mark.parametrize(("question", "kinds"), [
     ("when it comes to energy, what did the summit do", set()),
     ("when it comes to belarus, when did it join", {"when"}),
