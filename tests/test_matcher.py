@@ -128,6 +128,10 @@ def test_ways_of_saying_now_are_read_as_now(responder: Responder, question: str)
     assert (answer.outcome, answer.intent) == ("answer", "sco-members-count"), answer
 
 
+def test_leading_the_organization_is_chairing_it(matcher: Matcher) -> None:
+    assert matcher.analyse("kazakhstan leading the sco").terms == matcher.analyse("kazakhstan chairing the sco").terms
+
+
 def test_each_word_of_a_misspelled_name_must_be_close(matcher: Matcher) -> None:
     """"the astnaa" is three edits from "the stans" (Central Asia), all in one word; "astnaa" is one
     edit from "Astana"."""
