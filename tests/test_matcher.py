@@ -128,6 +128,11 @@ def test_ways_of_saying_now_are_read_as_now(responder: Responder, question: str)
     assert (answer.outcome, answer.intent) == ("answer", "sco-members-count"), answer
 
 
+def test_the_countries_making_up_the_sco_are_its_members(responder: Responder) -> None:
+    answer = responder.ask("what countries make up the sco")
+    assert (answer.outcome, answer.intent) == ("answer", "sco-members-list"), answer
+
+
 def test_leading_the_organization_is_chairing_it(matcher: Matcher) -> None:
     assert matcher.analyse("kazakhstan leading the sco").terms == matcher.analyse("kazakhstan chairing the sco").terms
 
@@ -174,7 +179,8 @@ def test_two_entities_are_both_answered(responder: Responder, knowledge: Knowled
         assert knowledge.fact_about(person, "attendance").answer in (answer.text or "")
 
 
-@pytest.mark.parametrize("greeting", ["hi", "Hello!", "thanks a lot", "thank you so much", "help"])
+@pytest.mark.parametrize("greeting", ["hi", "Hello!", "thanks a lot", "thank you so much", "help",
+                                      "what can you tell me about"])
 def test_small_talk_gets_a_friendly_reply_without_sources(responder: Responder, greeting: str) -> None:
     answer = responder.ask(greeting)
     assert answer.outcome == "answer" and answer.text and answer.citations == ()
