@@ -25,6 +25,8 @@ DEFINITE_ARTICLE = "the"
 _COMMAND = re.compile(r"^\s*/[a-z0-9_]+(@[a-z0-9_]+)?\b")
 _MENTION = re.compile(r"(?<![\w@])@[a-z0-9_]{3,}")
 _NEGATION = re.compile(r"n['’]t\b")
+_OR_NOT_ENDING = re.compile(r"\bor not\b(?=\s*(?:[?.!,;:]|$))")
+"""A question's closing "or not" ("did putin come or not?") asks nothing more, unlike a "not" inside."""
 _POSSESSIVE = re.compile(r"['’]s\b")
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
@@ -56,12 +58,13 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=16384)
 def clean(text: str) -> str:
-    """Folded text with a leading /command (/ask, /ask@bot), @mentions and punctuation removed;
-    "%" becomes "percent"."""
+    """Folded text with a leading /command (/ask, /ask@bot), @mentions, a closing "or not" and
+    punctuation removed; "%" becomes "percent"."""
     text = fold(text)
     text = _COMMAND.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _NEGATION.sub(" not", text)
+    text = _OR_NOT_ENDING.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = _APOSTROPHE.sub("", text).replace("%", " percent ")
     return " ".join(_NOT_WORD.sub(" ", text).split()[:MAX_WORDS])

@@ -32,6 +32,10 @@ def responder(knowledge: Knowledge, matcher: Matcher) -> Responder:
         ("ＳＣＯ　members", "sco members"),
         ("<b>members</b> *of* `sco`", "b members b of sco"),
         ("42% of people", "42 percent of people"),
+        ("did putin come or not?", "did putin come"),
+        ("is it a member or not, and since when", "is it a member and since when"),
+        ("whether or not they came", "whether or not they came"),
+        ("not members or observers", "not members or observers"),
     ],
 )
 def test_clean(raw: str, cleaned: str) -> None:
@@ -126,6 +130,13 @@ def test_ways_of_saying_now_are_read_as_now(responder: Responder, question: str)
     """The examples say "now"; "at the moment", "as it stands" and "nowadays" mean the same."""
     answer = responder.ask(question)
     assert (answer.outcome, answer.intent) == ("answer", "sco-members-count"), answer
+
+
+@pytest.mark.parametrize(("question", "intent"), [("did putin come or not", "person-attendance"),
+                                                  ("is india in the sco or not?", "country-status")])
+def test_a_closing_or_not_asks_nothing_more(responder: Responder, question: str, intent: str) -> None:
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", intent), answer
 
 
 def test_the_countries_making_up_the_sco_are_its_members(responder: Responder) -> None:
