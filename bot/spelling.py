@@ -91,8 +91,20 @@ def _likely_slips(typed: str, known: str) -> bool:
     "sheer" would be "steer", "gifts" "rifts"."""
     if OSA.distance(typed, known) < Levenshtein.distance(typed, known):
         return True  # two neighbours swapped, which Levenshtein's edits show as two letters replaced
-    return all(_may_be_mistyped(known[op.dest_pos], typed[op.src_pos])
-               for op in Levenshtein.editops(typed, known) if op.tag == "replace")
+    for op in Levenshtein.editops(typed, known):
+        if op.tag == "replace" and not _may_be_mistyped(known[op.dest_pos], typed[op.src_pos]):
+            return False
+        if op.tag == "delete" and not _may_be_struck_too(typed, op.src_pos):
+            return False
+    return True
+
+
+def _may_be_struck_too(typed: str, at: int) -> bool:
+    """Whether the extra letter at `at` is plausibly struck along with a letter beside it: the same
+    letter again or a neighbouring key ("summitt", "memeber" is not; "newst" is "newest", not "news")."""
+    letter = typed[at]
+    beside = typed[max(at - 1, 0):at] + typed[at + 1:at + 2]
+    return letter in _VOWELS or any(other == letter or other in _NEIGHBOURING_KEYS.get(letter, ()) for other in beside)
 
 
 def with_a_letter_doubled(word: str) -> list[str]:

@@ -4,7 +4,8 @@ import pytest
 
 from bot.spelling import Speller
 
-VOCABULARY = ["real", "really", "apply", "summit", "member", "members", "iran", "iraq", "steer", "conference"]
+VOCABULARY = ["real", "really", "apply", "summit", "member", "members", "iran", "iraq", "steer", "conference", "news",
+              "newest"]
 
 
 @pytest.fixture(scope="module")
@@ -44,3 +45,12 @@ def test_short_words_get_back_a_dropped_letter_swapped_neighbours_or_a_mistyped_
 @pytest.mark.parametrize("typed", ["whatever", "саммит"])
 def test_short_words_far_words_and_other_scripts_are_not_corrected(speller: Speller, typed: str) -> None:
     assert speller.correct(typed) is None
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("newst", "newest"), ("summitt", "summit"), ("memeber", "member"),
+                                              ("membrers", "members")])
+def test_an_extra_letter_is_dropped_only_when_struck_along_with_one_beside_it(
+        speller: Speller, typed: str, meant: str) -> None:
+    """A letter typed twice, a neighbouring key or a vowel is a slip; "newst" lacks a letter of
+    "newest" rather than having one more than "news" ("t" is far from "s")."""
+    assert speller.correct(typed) == meant
