@@ -163,6 +163,15 @@ def test_words_that_are_no_names_get_no_decline_about_them(responder: Responder,
     assert not any(word in (answer.message or "").lower() for word in ("weather", "20th")), answer.message
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("whos attending", "who is attending"),
+                                              ("hows the sco doing", "how is the sco doing"),
+                                              ("whys india in the sco", "why is india in the sco")])
+def test_a_question_word_with_is_typed_on_without_apostrophe_is_the_question_word(
+        matcher: Matcher, typed: str, meant: str) -> None:
+    """"hows" is not "show", nor "whos" a word of its own."""
+    assert matcher.analyse(typed).terms == matcher.analyse(meant).terms
+
+
 @pytest.mark.parametrize(("question", "word"), [("wen did the leaders meet", "when"), ("wher was the summit", "where"),
                                                 ("waht happened", "what")])
 def test_short_question_words_and_stopwords_are_corrected(matcher: Matcher, question: str, word: str) -> None:
