@@ -408,18 +408,19 @@ class Matcher:
 
     def _asked_after_chat(self, question: str) -> str | None:
         """The last sentence of a message of several, when it alone asks (ends with "?") and the ones
-        before it read as chat around it: none holds a word the intents never use, a number, or a
-        name the question lacks ("about the 2023 summit in india. who came?" is no chat)."""
+        before it read as chat around it: none asks too, or holds a word the intents never use, a
+        number, or a name the question lacks ("about the 2023 summit in india. who came?" is no chat)."""
         sentences = [s for s in SENTENCE_END.split(question[:MAX_CHARS].strip()) if clean(s)]
-        if len(sentences) < 2 or not sentences[-1].endswith("?") or any(s.endswith("?") for s in sentences[:-1]):
+        *before_it, asked = sentences or [""]
+        if not before_it or not asked.endswith("?") or any(s.endswith("?") for s in before_it):
             return None
-        named = {m.entity for m in self.analyse(sentences[-1]).mentions}
-        for sentence in sentences[:-1]:
-            before = self.analyse(sentence)
-            if (before.unknown or any(w.isdigit() for w in before.words)
-                    or any(m.entity not in named and not m.entity.context for m in before.mentions)):
+        named = {m.entity for m in self.analyse(asked).mentions}
+        for sentence in before_it:
+            chat = self.analyse(sentence)
+            if (chat.unknown or any(w.isdigit() for w in chat.words)
+                    or any(m.entity not in named and not m.entity.context for m in chat.mentions)):
                 return None
-        return sentences[-1]
+        return asked
 
     def _match(self, question: str) -> Match:
         words = self._separated(clean(question).split())

@@ -100,11 +100,12 @@ def _likely_slips(typed: str, known: str) -> bool:
 
 
 def _may_be_struck_too(typed: str, at: int) -> bool:
-    """Whether the extra letter at `at` is plausibly struck along with a letter beside it: the same
-    letter again or a neighbouring key ("summitt", "memeber" is not; "newst" is "newest", not "news")."""
+    """Whether the extra letter at `at` is a plausible slip: a vowel ("memeber"), or the letter or a
+    neighbouring key of one beside it ("summitt", "attendwd"). "newst" lacks a letter of "newest"
+    rather than having one more than "news": "t" is far from "s"."""
     letter = typed[at]
     beside = typed[max(at - 1, 0):at] + typed[at + 1:at + 2]
-    return letter in _VOWELS or any(other == letter or other in _NEIGHBOURING_KEYS.get(letter, ()) for other in beside)
+    return letter in _VOWELS or any(b == letter or b in _NEIGHBOURING_KEYS.get(letter, ()) for b in beside)
 
 
 def with_a_letter_doubled(word: str) -> list[str]:
