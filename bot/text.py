@@ -111,47 +111,43 @@ class Analyzer:
         A word of `determiners` (the SCO, Astana) is also read as "the" before the next words: "the
         Astana meeting" is "the meeting", the summit, not a meeting held there."""
         terms: list[str] = []
-        i = 0
-        while i < len(words):
-            found = None
-            if i > 0 and words[i - 1] in determiners:
-                found = self._phrase(words, i, (DEFINITE_ARTICLE,))
-            if found is None and words[i] in self._phrase_lengths:
-                found = self._phrase(words, i)
-            if found is not None:
-                concept, i = found
+        for start, _, is_phrase, concept in self._segments(words, determiners):
+            if is_phrase:
                 if concept:
                     terms.append(concept)
-            else:
-                word = words[i]
-                i += 1
-                if word[0] in "@{":
-                    terms.append(word)
-                elif word in self.stopwords or word in self.courtesy:
-                    continue
-                else:
-                    stemmed = stem(word)
-                    terms.append(self._words.get(stemmed, stemmed))
+                continue
+            word = words[start]
+            if word[0] in "@{":
+                terms.append(word)
+            elif word not in self.stopwords and word not in self.courtesy:
+                stemmed = stem(word)
+                terms.append(self._words.get(stemmed, stemmed))
         return terms
 
     def without_filler_phrases(self, words: list[str]) -> list[str]:
         """`words` without the stopword phrases of several words, read the way `terms` reads
         phrases: the "when" of "when it comes to" asks for no date."""
-        return [word for start, end, concept in self._segments(words)
-                if concept is not None or end - start == 1 for word in words[start:end]]
+        return [word for start, end, is_phrase, concept in self._segments(words)
+                if not is_phrase or concept is not None for word in words[start:end]]
 
-    def _segments(self, words: list[str]) -> Iterator[tuple[int, int, str | None]]:
-        """The words grouped the way `terms` reads phrases: (start, end, concept) for each phrase
-        (concept None for a stopword phrase), and (start, start + 1, None) for each other word."""
+    def _segments(self, words: list[str], determiners: frozenset[str] = frozenset()
+                  ) -> Iterator[tuple[int, int, bool, str | None]]:
+        """The words grouped into phrases, longest first: (start, end, True, concept) for each phrase
+        (concept None for a stopword phrase), (start, start + 1, False, None) for each other word.
+        After a word of `determiners` a phrase may also start with an implied "the"."""
         i = 0
         while i < len(words):
-            found = self._phrase(words, i)
+            found = None
+            if i > 0 and words[i - 1] in determiners:
+                found = self._phrase(words, i, (DEFINITE_ARTICLE,))
             if found is None:
-                yield i, i + 1, None
+                found = self._phrase(words, i)
+            if found is None:
+                yield i, i + 1, False, None
                 i += 1
             else:
                 concept, end = found
-                yield i, end, concept
+                yield i, end, True, concept
                 i = end
 
     def _phrase(self, words: list[str], start: int, head: tuple[str, ...] = ()
@@ -171,8 +167,8 @@ class Analyzer:
         """The words of `words` that express `concept` ("prime minister" for leader), if any, read
         the way `terms` reads them."""
         words = list(words)
-        for start, end, found in self._segments(words):
-            if end - start == 1:
+        for start, end, is_phrase, found in self._segments(words):
+            if not is_phrase:
                 found = self._words.get(stem(words[start]))
             if found == concept:
                 return " ".join(words[start:end])
