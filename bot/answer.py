@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from bot.cache import cache_path
 from bot.matcher import Candidate, Match, Matcher, Outcome
 from bot.model import Citation, Fact, Intent, Knowledge
 
@@ -47,13 +47,17 @@ class Answer:
 class Responder:
     """Questions in, answers out: the matcher and the fact base together."""
 
-    def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None, *,
-                 index_cache: Path | None = None) -> None:
-        """`index_cache`: see `Matcher`; ignored when a matcher is given."""
+    def __init__(self, knowledge: Knowledge, matcher: Matcher | None = None) -> None:
         self.knowledge = knowledge
-        self.matcher = matcher or Matcher(knowledge, index_cache=index_cache)
+        self.matcher = matcher or Matcher(knowledge)
         ranked = sorted((i for i in knowledge.intents.values() if i.popular), key=lambda i: i.popular)
         self.popular = tuple(Suggestion(i.id, None, i.question) for i in ranked)
+
+    @classmethod
+    def cached(cls, knowledge: Knowledge) -> Responder:
+        """A responder for the products (console, bot) whose matcher keeps its reading of the
+        examples in the user's cache between runs (`bot.index_cache`)."""
+        return cls(knowledge, Matcher(knowledge, index_cache=cache_path(knowledge.root, "index")))
 
     def ask(self, question: str) -> Answer:
         return self.compose(self.matcher.match(question))

@@ -35,10 +35,9 @@ def _load(args: argparse.Namespace, *, use_cache: bool = True) -> Knowledge | No
 
 def _responder(args: argparse.Namespace):  # -> Responder, imported lazily to keep `check` light
     from bot.answer import Responder
-    from bot.cache import cache_path
 
     knowledge = _load(args)
-    return Responder(knowledge, index_cache=cache_path(knowledge.root, "index")) if knowledge else None
+    return Responder.cached(knowledge) if knowledge else None
 
 
 def _check(args: argparse.Namespace) -> int:

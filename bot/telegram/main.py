@@ -41,15 +41,13 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.knowledge import KnowledgeError, load_knowledge
     from bot.answer import Responder
-    from bot.cache import cache_path
     from bot.telegram.app import ALLOWED_UPDATES, build_application
 
     try:
         knowledge = load_knowledge(args.knowledge)
     except KnowledgeError as error:
         return _fail(f"the knowledge has problems; run `python -m bot check`:\n{error}", 1)
-    responder = Responder(knowledge, index_cache=cache_path(knowledge.root, "index"))
-    application = build_application(token, responder, api_url=os.environ.get("TELEGRAM_API_URL"))
+    application = build_application(token, Responder.cached(knowledge), api_url=os.environ.get("TELEGRAM_API_URL"))
     stop_signals = (signal.SIGINT, signal.SIGTERM)
     if listen is None:
         logging.getLogger(__name__).info("starting with long polling")
