@@ -33,7 +33,7 @@ def _each_word_close(typed: list[str], name: list[str]) -> bool:
                for t, n in zip(typed, name))
 
 
-MAX_FUZZY_WORDS = 3
+MAX_FUZZY_WORDS = 5
 """Misspelled names are looked for in runs of up to this many words."""
 
 

@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
@@ -462,14 +463,30 @@ class Matcher:
         return separated
 
     def _split(self, word: str) -> tuple[str, str] | None:
-        """Two known words that make `word`, one of them a little word or a name: two other words
-        are more often a compound ("airport" is not "air port")."""
+        """Two known words that make `word`: one of them a little word or a name, or two words an
+        example uses together ("summitvenue", "votingrules"). Two other words are more often a
+        compound ("airport" is not "air port", "passport" not "pass port")."""
         for end in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH + 1):
             head, tail = word[:end], word[end:]
             if head in self.vocabulary and tail in self.vocabulary and (
-                    head in self._joinable or tail in self._joinable):
+                    head in self._joinable or tail in self._joinable or self._used_together(head, tail)):
                 return head, tail
         return None
+
+    def _used_together(self, first: str, second: str) -> bool:
+        having = self._examples_having
+        return not having.get(first, set()).isdisjoint(having.get(second, ()))
+
+    @cached_property
+    def _examples_having(self) -> dict[str, set[int]]:
+        """The examples (by number) using each word; found when first needed, as few questions hold
+        two words typed together."""
+        having: dict[str, set[int]] = defaultdict(set)
+        examples = (e for i in self.knowledge.intents.values() for e in i.examples)
+        for number, example in enumerate(examples):
+            for word in clean(example).split():
+                having[word].add(number)
+        return having
 
     def _distinct(self, candidates: list[Candidate]) -> tuple[Candidate, ...]:
         """At most MAX_SUGGESTIONS candidates, one per distinct answer."""

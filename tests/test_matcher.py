@@ -113,14 +113,17 @@ def test_a_short_word_is_not_misspelled_into_a_name(matcher: Matcher) -> None:
 
 
 @pytest.mark.parametrize(("typed", "meant"), [("whoattended theSCO summit", "who attended the sco summit"),
-                                              ("russiachina rivalry", "russia china rivalry")])
+                                              ("russiachina rivalry", "russia china rivalry"),
+                                              ("sco combinedgdp", "sco combined gdp"),
+                                              ("/ask summitvenue", "/ask summit venue")])
 def test_words_typed_together_are_split(matcher: Matcher, typed: str, meant: str) -> None:
     assert matcher.analyse(typed).terms == matcher.analyse(meant).terms
 
 
 @pytest.mark.parametrize("word", ["airport", "passport", "kazakhstans"])
 def test_compounds_and_misspellings_are_not_split(matcher: Matcher, word: str) -> None:
-    """Two content words typed together are more often a compound; a misspelled word is corrected."""
+    """Two content words typed together that no example uses together are more often a compound;
+    a misspelled word is corrected."""
     assert matcher.analyse(word).words == (word,)
 
 
@@ -153,6 +156,13 @@ def test_each_word_of_a_misspelled_name_must_be_close(matcher: Matcher) -> None:
     edit from "Astana"."""
     found = [m.entity.id for m in matcher.analyse("was the astnaa summit a success").mentions]
     assert found == ["astana"]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("belt and road intiative explained", "belt and road initiative explained"),
+                                              ("china's gkobal security initiative?", "china's global security initiative?")])
+def test_a_long_name_misspelled_is_the_whole_name(matcher: Matcher, typed: str, meant: str) -> None:
+    """Not a shorter name inside it ("belt and road") with a word left over, nor a name in it ("china")."""
+    assert matcher.analyse(typed).terms == matcher.analyse(meant).terms
 
 
 @pytest.mark.parametrize("question", ["what's the weather in astana", "what number summit was it, the 20th?"])
