@@ -46,7 +46,8 @@ LEAD_THRESHOLD = 0.5
 LEAD = 0.2
 """A best intent scoring from LEAD_THRESHOLD is answered too when it leads every rival by LEAD: long,
 chatty questions score lower, and one intent standing out is as telling as a high score. Rivals
-are the other candidates giving other facts; those under SUGGESTION_FLOOR of the best are none.
+are the other candidates giving other facts, except an intent serving any entity when the best one's
+facts are about the entities it is filled with; those under SUGGESTION_FLOOR of the best are none.
 Not when the question names an entity the intent's examples never do ("population of Kazakhstan"
 is not the SCO's): that needs a high score."""
 SUGGEST_THRESHOLD = 0.32
@@ -437,7 +438,8 @@ class Matcher:
         best = candidates[0]
         best_facts = self.facts_of(best)
         runner_up = next((c for c in candidates[1:] if c.intent.id != best.intent.id
-                          and (not best_facts or self.facts_of(c) != best_facts)), None)
+                          and (not best_facts or self.facts_of(c) != best_facts)
+                          and not self._answers_more_closely(best, c)), None)
         lead = best.score - (runner_up.score if runner_up else 0.0)
         confident = best.score >= ANSWER_THRESHOLD and (lead >= MARGIN or best.score >= SURE)
         if confident or (best.score >= LEAD_THRESHOLD and lead >= LEAD and not best.unexplained):
@@ -447,6 +449,15 @@ class Matcher:
         if not suggestions:
             return Match(question, "abstain", best)
         return Match(question, "suggest", best, suggestions)
+
+    def _answers_more_closely(self, best: Candidate, rival: Candidate) -> bool:
+        """Whether `best`, an intent of its own, answers for the entities that `rival`, an intent
+        serving any entity, is filled with: its facts name them all. "umarov says the sco's only
+        advantage is its size" asks for that view of his, not for whatever Umarov said."""
+        if best.intent.slot or not rival.intent.slot or not rival.entities:
+            return False
+        named = {e for fact in best.intent.facts for e in self.knowledge.facts[fact].entities}
+        return all(e.id in named for e in rival.entities)
 
     def _separated(self, words: list[str]) -> list[str]:
         """Words with the space between them left out ("theSCO", "whoattended", "russiachina") split

@@ -397,3 +397,22 @@ def test_a_sentence_that_says_what_is_asked_is_not_taken_for_chat(responder: Res
 def test_a_question_word_inside_a_filler_phrase_asks_for_nothing(matcher: Matcher, question: str,
                                                                  kinds: set[str]) -> None:
     assert matcher.analyse(question).asks == kinds
+
+
+def test_what_a_country_gets_from_membership_is_a_benefit_not_its_status(responder: Responder) -> None:
+    """"what does india get from sco membership" asks for a benefit: "get" alone is a stopword."""
+    assert "benefit" in responder.matcher.analyse("what does india get from the sco").terms
+    answer = responder.ask("is india a member of the sco")
+    assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "india"), answer
+
+
+def test_the_organisation_in_a_question_is_the_sco(matcher: Matcher) -> None:
+    assert matcher.analyse("what does the organisation do").terms == matcher.analyse("what does the sco do").terms
+
+
+def test_an_intent_whose_facts_are_about_the_person_named_beats_what_the_person_said(
+        responder: Responder) -> None:
+    """The talks of Bayramov and Mirzoyan in Almaty are a fact of their own; "what did {person} say"
+    would give only one of them and is no rival to it."""
+    answer = responder.ask("what did bayramov and mirzoyan talk about in almaty")
+    assert (answer.outcome, answer.intent) == ("answer", "kz-almaty-talks"), answer
