@@ -416,3 +416,15 @@ def test_an_intent_whose_facts_are_about_the_person_named_beats_what_the_person_
     would give only one of them and is no rival to it."""
     answer = responder.ask("what did bayramov and mirzoyan talk about in almaty")
     assert (answer.outcome, answer.intent) == ("answer", "kz-almaty-talks"), answer
+
+
+def test_getting_into_the_sco_is_joining_it(matcher: Matcher) -> None:
+    assert "join" in matcher.analyse("when did iran get into the sco").terms
+
+
+@pytest.mark.parametrize("question", ["is the sco united", "do sco members share a common vision"])
+def test_unity_and_a_shared_vision_get_one_answer_with_every_view(responder: Responder, question: str) -> None:
+    """Eurasianet's cracks and Alzhanov's national interests answer the same question."""
+    answer = responder.ask(question)
+    assert answer.outcome == "answer", answer
+    assert {"summit-cracks", "statement-alzhanov"} <= set(answer.facts), answer.facts
