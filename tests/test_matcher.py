@@ -428,3 +428,10 @@ def test_unity_and_a_shared_vision_get_one_answer_with_every_view(responder: Res
     answer = responder.ask(question)
     assert answer.outcome == "answer", answer
     assert {"summit-cracks", "statement-alzhanov"} <= set(answer.facts), answer.facts
+
+
+@pytest.mark.parametrize("question", ["list the presidents at the summit", "list of leaders in astana?"])
+def test_listing_is_naming(responder: Responder, question: str) -> None:
+    """The examples ask to "name the leaders at the summit"; to list them is the same request."""
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", "summit-attendees"), answer
