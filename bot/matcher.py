@@ -475,7 +475,7 @@ class Matcher:
 
     def _split(self, word: str) -> tuple[str, str] | None:
         """Two known words that make `word`: one of them a little word or a name, or two words an
-        example uses together ("summitvenue", "votingrules"). Two other words are more often a
+        example uses together ("summitvenue", "combinedgdp"). Two other words are more often a
         compound ("airport" is not "air port", "passport" not "pass port")."""
         for end in range(MIN_PART_LENGTH, len(word) - MIN_PART_LENGTH + 1):
             head, tail = word[:end], word[end:]
