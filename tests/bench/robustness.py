@@ -35,6 +35,8 @@ Change = Callable[[str, random.Random], str]
 
 
 def _neighbours() -> dict[str, str]:
+    """Each key's neighbours. Kept apart from `bot.spelling`'s on purpose: the typos made here must
+    not follow the speller's idea of a plausible slip, or a change to it would move both sides."""
     places = {key: (row, column + row / 2)
               for row, keys in enumerate(KEYBOARD_ROWS) for column, key in enumerate(keys)}
     return {key: "".join(other for other, (r, c) in places.items()
