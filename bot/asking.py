@@ -1,13 +1,14 @@
-"""What kind of answer a question asks for (a date, an age, a count, a sum, a time of day), and which of
-these kinds a fact's text holds. A question asking for a kind its answer's facts do not hold is a
-near miss: "when did Mongolia become an observer?" is not answered by Mongolia's status."""
+"""What kind of answer a question asks for (a date, an age, a count, a sum, a time of day, what is
+still to come), and which of these kinds a fact's text holds. A question asking for a kind its
+answer's facts do not hold is a near miss: "when did Mongolia become an observer?" is not answered
+by Mongolia's status, nor "will Turkey become a member?" by Turkey's status now."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-KINDS = ("when", "age", "number", "money", "clock")
+KINDS = ("when", "age", "number", "money", "clock", "future")
 
 AUXILIARIES = frozenset({
     "is", "are", "was", "were", "do", "does", "did", "will", "would", "has", "have", "had", "can",
@@ -33,9 +34,12 @@ MONEY_WORDS = frozenset({
 """Ask for a sum after "how much" ("how much money...", "how much did it cost")."""
 CLOCK_WORDS = frozenset({"time", "hour", "hours"})
 """Ask for a time of day after "what" or "which" ("at what time...")."""
+FUTURE_WORDS = frozenset({"will", "gonna"})
+"""Ask what is still to come ("who will succeed Tokayev?"): the sources end in July 2024, and a fact
+about the present answers no question about the future unless it speaks of what comes next."""
 
 _TRIGGERS = frozenset({"when", "old", "much", "oclock"} | DATE_WORDS | PERIOD_WORDS | COUNT_WORDS
-                      | MEASURE_WORDS | CLOCK_WORDS)
+                      | MEASURE_WORDS | CLOCK_WORDS | FUTURE_WORDS)
 """Words without which a question asks for none of the kinds."""
 
 _MONTHS = "january|february|march|april|june|july|august|september|october|november|december"
@@ -54,6 +58,10 @@ _GIVES = {
         re.IGNORECASE),
     "money": re.compile(
         r"[$€£¥]|\b(?:dollars?|usd|euros?|yuan|renminbi|rubles?|roubles?|tenge|rupees?)\b",
+        re.IGNORECASE),
+    "future": re.compile(
+        r"\b(?:will|shall|going to|plans?|planned|intends?|intended|expected|next|upcoming|future"
+        r"|wants?|hopes?|aims?|seeks?|would)\b",
         re.IGNORECASE),
     "clock": re.compile(
         r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|o'clock", re.IGNORECASE),
@@ -83,11 +91,14 @@ def asked_kinds(words: Sequence[str]) -> frozenset[str]:
             asked.add("clock")
         elif word == "much" and before == "how" and MONEY_WORDS.intersection(words):
             asked.add("money")
+        elif word in FUTURE_WORDS:
+            asked.add("future")
     return frozenset(asked)
 
 
 def given_kinds(text: str) -> frozenset[str]:
-    """The kinds of answer that `text` holds: a date, an age, a count, a sum, a time of day."""
+    """The kinds of answer that `text` holds: a date, an age, a count, a sum, a time of day, what is to
+    come."""
     given = {kind for kind, pattern in _GIVES.items() if pattern.search(text)}
     if "when" in given or _AGE.search(text):
         given.add("age")

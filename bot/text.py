@@ -28,6 +28,8 @@ _NEGATION = re.compile(r"n['’]t\b")
 _OR_NOT_ENDING = re.compile(r"\bor not\b(?=\s*(?:[?.!,;:]|$))")
 """A question's closing "or not" ("did putin come or not?") asks nothing more, unlike a "not" inside."""
 _POSSESSIVE = re.compile(r"['’]s\b")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+"""A number's ordinal ending: "july 3rd" is "july 3", "the 24th summit" the 24 one."""
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 
@@ -59,13 +61,14 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Folded text with a leading /command (/ask, /ask@bot), @mentions, a closing "or not" and
-    punctuation removed; "%" becomes "percent"."""
+    punctuation and ordinal endings ("3rd") removed; "%" becomes "percent"."""
     text = fold(text)
     text = _COMMAND.sub(" ", text)
     text = _MENTION.sub(" ", text)
     text = _NEGATION.sub(" not", text)
     text = _OR_NOT_ENDING.sub("", text)
     text = _POSSESSIVE.sub("", text)
+    text = _ORDINAL.sub(r"\1", text)
     text = _APOSTROPHE.sub("", text).replace("%", " percent ")
     return " ".join(_NOT_WORD.sub(" ", text).split()[:MAX_WORDS])
 

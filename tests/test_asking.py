@@ -16,7 +16,10 @@ from bot.text import clean
     ("dates of the summit", {"when"}),
     ("how many leaders came", {"number"}),
     ("what percentage of the world's people live in the sco", {"number"}),
-    ("how much money will the mechanism have", {"money"}),
+    ("how much money will the mechanism have", {"money", "future"}),
+    ("who will succeed tokayev", {"future"}),
+    ("is it gonna be held in china", {"future"}),
+    ("who attended", set()),
     ("at what time did putin land", {"clock"}),
     ("how old is the sco", {"age"}),
     ("how did xi greet putin when they met", set()),
@@ -38,6 +41,8 @@ def test_asked_kinds(question: str, kinds: set[str]) -> None:
     ("The session opened at 10:30.", {"number", "clock"}),
     ("The SCO was founded in 2001.", {"when", "age", "number"}),
     ("He is 71 years old.", {"age", "number"}),
+    ("China will chair the SCO.", {"future"}),
+    ("Turkey wants to become a full member.", {"future"}),
 ])
 def test_given_kinds(text: str, kinds: set[str]) -> None:
     assert given_kinds(text) == kinds

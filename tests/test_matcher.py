@@ -36,6 +36,8 @@ def responder(knowledge: Knowledge, matcher: Matcher) -> Responder:
         ("is it a member or not, and since when", "is it a member and since when"),
         ("whether or not they came", "whether or not they came"),
         ("not members or observers", "not members or observers"),
+        ("on July 3rd or the 4th, the 24th summit", "on july 3 or the 4 the 24 summit"),
+        ("4x4 trucks", "4x4 trucks"),
     ],
 )
 def test_clean(raw: str, cleaned: str) -> None:
@@ -297,6 +299,24 @@ def test_asking_for_a_kind_of_answer_no_example_asks_for_lowers_the_score(matche
     assert plain.best is not None and dated.best is not None
     assert dated.best.intent.id == plain.best.intent.id
     assert dated.score < plain.score * 0.75
+
+
+def test_a_date_with_ordinal_endings_is_the_date(responder: Responder) -> None:
+    answer = responder.ask("was the summit on july 3rd or the 4th?")
+    assert answer.outcome == "answer" and answer.intent == "summit-dates", (answer.outcome, answer.intent)
+
+
+@pytest.mark.parametrize("question", ["who will succeed tokayev as president of kazakhstan?",
+                                      "will turkey become a full member of the sco?"])
+def test_a_question_about_the_future_is_not_answered_with_the_present(responder: Responder, question: str) -> None:
+    """Tokayev's role and Turkey's status say nothing of what is to come."""
+    answer = responder.ask(question)
+    assert not (answer.outcome == "answer" and answer.citations), (answer.intent, answer.score)
+
+
+def test_a_question_about_the_future_is_answered_by_facts_about_what_comes_next(responder: Responder) -> None:
+    answer = responder.ask("who will chair the sco next year?")
+    assert answer.outcome == "answer" and answer.intent == "summit-next-chair", (answer.outcome, answer.intent)
 
 
 def test_posteriors_are_a_distribution(matcher: Matcher) -> None:
