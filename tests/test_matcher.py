@@ -319,6 +319,20 @@ def test_a_question_about_the_future_is_answered_by_facts_about_what_comes_next(
     assert answer.outcome == "answer" and answer.intent == "summit-next-chair", (answer.outcome, answer.intent)
 
 
+@pytest.mark.parametrize(("question", "intent"), [("does RATS acutally do anything", "rats-effectiveness"),
+                                                  ("did kazakhstan do anything as chair", "kz-chairmanship-assessment")])
+def test_doing_anything_asks_whether_it_worked(responder: Responder, question: str, intent: str) -> None:
+    """Not what RATS is: "do anything" is all the question asks besides the name."""
+    answer = responder.ask(question)
+    assert answer.outcome == "answer" and answer.intent == intent, (answer.outcome, answer.intent)
+
+
+def test_a_misspelled_name_is_found_when_no_example_repeats_the_slip(responder: Responder) -> None:
+    """An example spelled "belt and raod" made "raod" a word the speller took as right."""
+    answer = responder.ask("what is the belt and raod initiative?")
+    assert (answer.outcome, answer.intent, answer.entity) == ("answer", "organization-role", "bri")
+
+
 def test_posteriors_are_a_distribution(matcher: Matcher) -> None:
     analysis = matcher.analyse("did china and russia compete in central asia")
     posteriors = matcher._posteriors({None: list(analysis.terms)})
