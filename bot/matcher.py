@@ -398,29 +398,36 @@ class Matcher:
     # -- matching --------------------------------------------------------------------------------
 
     def match(self, question: str) -> Match:
-        """The outcome for `question`; when it is not answered and ends with a question after chat
-        ("hope you're well. was iran there?"), the answer to that question alone."""
+        """The outcome for `question`; when it is not answered and holds one question amid chat
+        ("hope you're well. was iran there?", "who is tokayev? sorry, new here"), the answer to that
+        question alone."""
         matched = self._match(question)
         if matched.outcome != "answer":
-            asked = self._asked_after_chat(question)
+            asked = self._asked_amid_chat(question)
             alone = self._match(asked) if asked else None
             if alone is not None and alone.outcome == "answer":
                 return Match(question, "answer", alone.best)
         return matched
 
-    def _asked_after_chat(self, question: str) -> str | None:
-        """The last sentence of a message of several, when it alone asks (ends with "?") and the ones
-        before it read as chat around it: none asks too, or holds a word the intents never use, a
-        number, or a name the question lacks ("about the 2023 summit in india. who came?" is no chat)."""
+    def _asked_amid_chat(self, question: str) -> str | None:
+        """The one sentence of a message of several that asks (ends with "?"), when the others read as
+        chat around it: none holds a word the intents never use, a number, or a name the question lacks
+        ("about the 2023 summit in india. who came?" is no chat); after the question, no name at all
+        ("does tokayev speak chinese? he worked in beijing" asks about Beijing too)."""
         sentences = [s for s in SENTENCE_END.split(question[:MAX_CHARS].strip()) if clean(s)]
-        *before_it, asked = sentences or [""]
-        if not before_it or not asked.endswith("?") or any(s.endswith("?") for s in before_it):
+        asking = [s for s in sentences if s.endswith("?")]
+        if len(sentences) < 2 or len(asking) != 1:
             return None
+        asked = asking[0]
         named = {m.entity for m in self.analyse(asked).mentions}
-        for sentence in before_it:
+        after = False
+        for sentence in sentences:
+            if sentence is asked:
+                after = True
+                continue
             chat = self.analyse(sentence)
             if (chat.unknown or any(w.isdigit() for w in chat.words)
-                    or any(m.entity not in named and not m.entity.context for m in chat.mentions)):
+                    or any((after or m.entity not in named) and not m.entity.context for m in chat.mentions)):
                 return None
         return asked
 

@@ -405,6 +405,8 @@ def test_the_chat_around_a_question_does_not_change_its_reading(matcher: Matcher
     ("hope you're doing well. was iran there?", "country-attendance"),
     ("long time no see! did modi come?", "person-attendance"),
     ("my teacher asked us this. who is the new member of sco?", "sco-newest-member"),
+    ("who is tokayev? sorry, new here", "person-role"),
+    ("was putin there? asking for my class", "person-attendance"),
 ])
 def test_a_question_after_a_sentence_of_chat_is_answered(responder: Responder, message: str, intent: str) -> None:
     answer = responder.ask(message)
@@ -416,10 +418,12 @@ def test_a_question_after_a_sentence_of_chat_is_answered(responder: Responder, m
     "the 2023 summit. who attended?",
     "I'm asking about India. Who attended?",
     "when did belarus join the sco? who attended the summit?",
+    "who attended? I mean the 2023 summit.",
+    "does tokayev speak chinese? he worked in beijing, i heard",
 ])
 def test_a_sentence_that_says_what_is_asked_is_not_taken_for_chat(responder: Responder, message: str) -> None:
-    """A word the intents never use, a number, a name the question lacks, or another question are
-    part of what is asked: "who attended?" alone may not be answered."""
+    """A word the intents never use, a number, a name the question lacks (after the question, any
+    name), or another question are part of what is asked: "who attended?" alone may not be answered."""
     assert responder.ask(message).outcome != "answer"
 
 
