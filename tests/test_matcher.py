@@ -333,6 +333,11 @@ def test_a_misspelled_name_is_found_when_no_example_repeats_the_slip(responder: 
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "organization-role", "bri")
 
 
+def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
+    answer = responder.ask("is cambodia in the sco in some capacity?")
+    assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
+
+
 def test_posteriors_are_a_distribution(matcher: Matcher) -> None:
     analysis = matcher.analyse("did china and russia compete in central asia")
     posteriors = matcher._posteriors({None: list(analysis.terms)})
