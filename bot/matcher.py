@@ -419,12 +419,12 @@ class Matcher:
         if len(sentences) < 2 or len(asking) != 1:
             return None
         asked = asking[0]
+        asked_at = sentences.index(asked)
         named = {m.entity for m in self.analyse(asked).mentions}
-        after = False
-        for sentence in sentences:
-            if sentence is asked:
-                after = True
+        for number, sentence in enumerate(sentences):
+            if number == asked_at:
                 continue
+            after = number > asked_at
             chat = self.analyse(sentence)
             if (chat.unknown or any(w.isdigit() for w in chat.words)
                     or any((after or m.entity not in named) and not m.entity.context for m in chat.mentions)):

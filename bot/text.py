@@ -29,7 +29,7 @@ _OR_NOT_ENDING = re.compile(r"\bor not\b(?=\s*(?:[?.!,;:]|$))")
 """A question's closing "or not" ("did putin come or not?") asks nothing more, unlike a "not" inside."""
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
-"""A number's ordinal ending: "july 3rd" is "july 3", "the 24th summit" the 24 one."""
+"""A number's ordinal ending: "july 3rd" is "july 3", as "the 24th summit" is "the 24 summit"."""
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 
