@@ -125,7 +125,7 @@ DEVELOPMENT = ROOT / "tests" / "dev_questions.yaml"
 # the test set, and on the development set that the thresholds are calibrated on.
 REACHED = {
     LABELLED: {"--min-correct": "0.94", "--max-wrong": "0.01", "--max-out-of-scope": "0.01"},
-    DEVELOPMENT: {"--min-correct": "0.925", "--max-wrong": "0.014", "--max-out-of-scope": "0.02"},
+    DEVELOPMENT: {"--min-correct": "0.93", "--max-wrong": "0.013", "--max-out-of-scope": "0.02"},
 }
 
 
