@@ -30,6 +30,11 @@ _OR_NOT_ENDING = re.compile(r"\bor not\b(?=\s*(?:[?.!,;:]|$))")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 """A number's ordinal ending: "july 3rd" is "july 3", as "the 24th summit" is "the 24 summit"."""
+_BRITISH = re.compile(r"\b(cent|theat|met|fib)re(s?)\b|\b(organi|recogni|priori|critici|reali|mobili|stabili"
+                      r"|normali|legitimi|moderni|militari|characteri|summari|apologi|authori|utili)s(e|es|ed"
+                      r"|ing|ation|ations)\b|\b(defen|licen|offen)ce\b|\bprogramme(s?)\b"
+                      r"|\b(neighb|lab|fav|hon|behavi|col|harb|hum|rum|vig|endeav)our")
+"""British spellings, read as the American ones ("NESA Centre" is the NESA Center)."""
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 
@@ -61,7 +66,7 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=16384)
 def clean(text: str) -> str:
     """Folded text with a leading /command (/ask, /ask@bot), @mentions, a closing "or not" and
-    punctuation and ordinal endings ("3rd") removed; "%" becomes "percent"."""
+    punctuation and ordinal endings ("3rd") removed; "%" becomes "percent", British spellings American."""
     text = fold(text)
     text = _COMMAND.sub(" ", text)
     text = _MENTION.sub(" ", text)
@@ -69,8 +74,23 @@ def clean(text: str) -> str:
     text = _OR_NOT_ENDING.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = _ORDINAL.sub(r"\1", text)
+    text = _BRITISH.sub(_american, text)
     text = _APOSTROPHE.sub("", text).replace("%", " percent ")
     return " ".join(_NOT_WORD.sub(" ", text).split()[:MAX_WORDS])
+
+
+def _american(british: re.Match[str]) -> str:
+    """The American spelling of a word `_BRITISH` found."""
+    before_re, re_plural, before_ise, ise_ending, before_ce, programme_plural, before_our = british.groups()
+    if before_re is not None:
+        return f"{before_re}er{re_plural}"
+    if before_ise is not None:
+        return f"{before_ise}z{ise_ending}"
+    if before_ce is not None:
+        return f"{before_ce}se"
+    if programme_plural is not None:
+        return f"program{programme_plural}"
+    return f"{before_our}or"
 
 
 @lru_cache(maxsize=65536)
