@@ -350,6 +350,13 @@ def test_asking_for_simple_words_asks_nothing_more(responder: Responder, questio
     assert (answer.outcome, answer.intent) == ("answer", "sco-what-is")
 
 
+def test_the_un_speaks_through_its_secretary_general(responder: Responder) -> None:
+    """The sources quote no UN document, but Guterres spoke for the UN at the summit."""
+    answer = responder.ask("what did the united nations say at the sco summit?")
+    assert (answer.outcome, answer.intent, answer.entity) == ("answer", "organization-statement", "un")
+    assert answer.facts == ("statement-guterres",)
+
+
 def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
     answer = responder.ask("is cambodia in the sco in some capacity?")
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
