@@ -357,6 +357,22 @@ def test_the_un_speaks_through_its_secretary_general(responder: Responder) -> No
     assert answer.facts == ("statement-guterres",)
 
 
+@pytest.mark.parametrize("question", ["what is the cica in this context?", "who is the taliban in that context"])
+def test_in_this_context_asks_nothing_more(responder: Responder, question: str) -> None:
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", "organization-role")
+
+
+def test_the_context_of_the_summit_is_still_asked(responder: Responder) -> None:
+    answer = responder.ask("what was the context of the astana summit?")
+    assert (answer.outcome, answer.intent) == ("answer", "summit-context")
+
+
+def test_the_reasoning_behind_something_asks_why(matcher: Matcher) -> None:
+    assert "why" in matcher.analyse("what was his reasoning").terms
+    assert "why" in matcher.analyse("the rationale for it").terms
+
+
 def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
     answer = responder.ask("is cambodia in the sco in some capacity?")
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
