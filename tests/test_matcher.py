@@ -373,6 +373,16 @@ def test_the_reasoning_behind_something_asks_why(matcher: Matcher) -> None:
     assert "why" in matcher.analyse("the rationale for it").terms
 
 
+def test_this_year_asks_for_nothing_yearly(matcher: Matcher) -> None:
+    """The summit is this year's; "this year" is no "every year"."""
+    assert "annual" not in matcher.analyse("who hosted the sco summit this year?").terms
+
+
+def test_featuring_at_the_summit_is_coming_up_there(responder: Responder) -> None:
+    answer = responder.ask("was gaza featured in the speeches")
+    assert (answer.outcome, answer.intent) == ("answer", "guterres-ceasefires")
+
+
 def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
     answer = responder.ask("is cambodia in the sco in some capacity?")
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
