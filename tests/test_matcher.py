@@ -383,6 +383,12 @@ def test_featuring_at_the_summit_is_coming_up_there(responder: Responder) -> Non
     assert (answer.outcome, answer.intent) == ("answer", "guterres-ceasefires")
 
 
+def test_what_was_supposed_to_happen_is_what_was_planned(responder: Responder) -> None:
+    """"supposed" is no word of any topic: it made an agenda question look foreign."""
+    answer = responder.ask("what were the heads of state supposed to talk about in astana")
+    assert (answer.outcome, answer.intent) == ("answer", "summit-agenda")
+
+
 def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
     answer = responder.ask("is cambodia in the sco in some capacity?")
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
