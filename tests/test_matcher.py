@@ -389,6 +389,12 @@ def test_a_counterweight_is_an_alternative(responder: Responder) -> None:
     assert (answer.outcome, answer.intent) == ("answer", "sco-alternative")
 
 
+@pytest.mark.parametrize("question", ["is belarus formally a member now", "is turkey officially in the sco?"])
+def test_officially_asks_nothing_more(responder: Responder, question: str) -> None:
+    answer = responder.ask(question)
+    assert (answer.outcome, answer.intent) == ("answer", "country-status")
+
+
 def test_in_any_capacity_asks_nothing_more(responder: Responder) -> None:
     answer = responder.ask("is cambodia in the sco in some capacity?")
     assert (answer.outcome, answer.intent, answer.entity) == ("answer", "country-status", "cambodia")
