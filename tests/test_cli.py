@@ -120,18 +120,18 @@ LABELLED = ROOT / "tests" / "questions.yaml"
 DEVELOPMENT = ROOT / "tests" / "dev_questions.yaml"
 
 
-# The bar is 95 % correct, <= 2 % wrong, <= 2 % out of scope answered; the matcher does not
-# reach it yet (see README). These guard the levels reached so that no change makes them worse: on
-# the test set, and on the development set that the thresholds are calibrated on.
-REACHED = {
-    LABELLED: {"--min-correct": "0.94", "--max-wrong": "0.01", "--max-out-of-scope": "0.01"},
-    DEVELOPMENT: {"--min-correct": "0.93", "--max-wrong": "0.013", "--max-out-of-scope": "0.02"},
+# The test set must meet the bar: 95 % correct, <= 2 % wrong, <= 2 % out of scope answered.
+# The development set, which the thresholds are calibrated on, is guarded at the level reached
+# (see README), so that no change makes it worse.
+BARS = {
+    LABELLED: {"--min-correct": "0.95", "--max-wrong": "0.02", "--max-out-of-scope": "0.02"},
+    DEVELOPMENT: {"--min-correct": "0.935", "--max-wrong": "0.013", "--max-out-of-scope": "0.02"},
 }
 
 
-@pytest.mark.parametrize("labelled", REACHED, ids=lambda path: path.name)
-def test_question_set_stays_at_the_level_reached(labelled: Path) -> None:
-    result = bot("eval", str(labelled), *[x for pair in REACHED[labelled].items() for x in pair])
+@pytest.mark.parametrize("labelled", BARS, ids=lambda path: path.name)
+def test_question_set_meets_its_bar(labelled: Path) -> None:
+    result = bot("eval", str(labelled), *[x for pair in BARS[labelled].items() for x in pair])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
