@@ -30,11 +30,12 @@ _OR_NOT_ENDING = re.compile(r"\bor not\b(?=\s*(?:[?.!,;:]|$))")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 """A number's ordinal ending: "july 3rd" is "july 3", as "the 24th summit" is "the 24 summit"."""
-_BRITISH = re.compile(r"\b(cent|theat|met|fib)re(s?)\b|\b(organi|recogni|priori|critici|reali|mobili|stabili"
+_BRITISH = re.compile(r"(cent|theat|met|fib)re(s?)\b|(organi|recogni|prioriti|critici|reali|mobili|stabili"
                       r"|normali|legitimi|moderni|militari|characteri|summari|apologi|authori|utili)s(e|es|ed"
-                      r"|ing|ation|ations)\b|\b(defen|licen|offen)ce\b|\bprogramme(s?)\b"
-                      r"|\b(neighb|lab|fav|hon|behavi|col|harb|hum|rum|vig|endeav)our")
-"""British spellings, read as the American ones ("NESA Centre" is the NESA Center)."""
+                      r"|ing|ation|ations)\b|(defen|licen|offen)ce|programme(s?)\b"
+                      r"|(neighb|lab|fav|hon|behavi|col|harb|hum|rum|vig|endeav)our")
+"""British spellings, read as the American ones ("NESA Centre" is the NESA Center), also at the end
+of two words run together ("shanghaiorganisation"), which are split by the American spelling."""
 _APOSTROPHE = re.compile(r"['’`´]")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 

@@ -41,6 +41,7 @@ def responder(knowledge: Knowledge, matcher: Matcher) -> Responder:
         ("the NESA Centre's programmes, organised in defence of our neighbours",
          "the nesa center programs organized in defense of our neighbors"),
         ("analysis, rise, hour, centred", "analysis rise hour centred"),
+        ("shanghaiorganisation prioritised defencepact", "shanghaiorganization prioritized defensepact"),
     ],
 )
 def test_clean(raw: str, cleaned: str) -> None:
